@@ -1,0 +1,149 @@
+"""Commands over articles: `ingest`, `articles`, `show`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from dateline.cli.app import ConfigOption, DbOption, JsonOption, app, fail, settings_from, store_from
+from dateline.errors import DatelineError
+from dateline.ingest import IngestReport, ingest
+from dateline.readers import iter_files
+from dateline.views import article_summary, article_view
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+@app.command("ingest")
+def ingest_command(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (read recursively).")],
+    db: DbOption = None,
+    config: ConfigOption = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Re-process inputs that are already stored.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
+) -> None:
+    """Read, clean, annotate and store articles; bad files are reported and skipped."""
+    settings = settings_from(db, config)
+    err = Console(stderr=True)
+    with store_from(settings) as store:
+        total = sum(1 for _ in iter_files(paths, settings=settings))
+        columns = (
+            TextColumn("ingest"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"), TimeRemainingColumn(),
+        )
+        shown = 0
+        with Progress(*columns, console=err, disable=quiet or total < 20, transient=True) as bar:
+            task = bar.add_task("ingest", total=None, rate="")
+
+            def progress(done: int, report: IngestReport) -> None:
+                nonlocal shown
+                for error in report.errors[shown:]:
+                    err.print(f"[red]error[/red] {error}", markup=True, highlight=False)
+                shown = len(report.errors)
+                speed = bar.tasks[0].speed
+                bar.update(task, advance=done, rate=f"{speed:.1f} docs/s" if speed else "")
+
+            try:
+                report = ingest(paths, store=store, settings=settings, force=force,
+                                progress=progress)
+            except DatelineError as exc:
+                fail(exc)
+                return
+        for error in report.errors[shown:]:
+            err.print(f"[red]error[/red] {error}", markup=True, highlight=False)
+        if not quiet:
+            typer.echo(
+                f"read {report.read} documents: {report.inserted} new, {report.updated} updated, "
+                f"{report.unchanged} unchanged, {report.skipped} already stored, "
+                f"{report.failed} failed; {store.count_articles()} articles in {store.path}"
+            )
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@app.command("articles")
+def articles_command(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """List stored articles (with --json: every article with its clean text and annotations)."""
+    settings = settings_from(db)
+    with store_from(settings) as store:
+        articles = list(store.iter_articles())
+    if as_json:
+        _print_json([article_view(a) for a in articles])
+        return
+    table = Table("id", "published", "origin", "title", "source")
+    table.columns[3].overflow = "ellipsis"
+    table.columns[3].no_wrap = True
+    table.columns[3].ratio = 1
+    for article in articles:
+        row = article_summary(article)
+        title = row["title"] or "(untitled) " + article.text[:80].replace("\n", " ")
+        table.add_row(
+            article.id, row["published"]["value"] or "-", row["published"]["origin"], title,
+            Path(article.source_path).name,
+        )
+    Console().print(table)
+
+
+@app.command("show")
+def show_command(
+    article_id: Annotated[str, typer.Argument(help="Article id (a unique prefix is enough).")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Print one article with its annotations."""
+    settings = settings_from(db)
+    with store_from(settings) as store:
+        try:
+            article = store.get_article(article_id)
+        except DatelineError as exc:
+            fail(exc)
+            return
+        sources = store.article_sources(article.id)
+    view = article_view(article)
+    if as_json:
+        _print_json(view | {"sources": sources})
+        return
+    out = Console()
+    out.rule(f"[bold]{article.title or '(no title)'}")
+    pub = view["published"]
+    out.print(f"id {article.id}  published {pub['value'] or 'unknown'} ({pub['origin']})"
+              f"  byline {article.byline or '-'}", highlight=False)
+    for source in sources:
+        out.print(f"source {source['source_path']}", highlight=False)
+    for note in view["notes"]:
+        out.print(f"[yellow]note ({note['kind']})[/yellow]: {note['text']}", highlight=False)
+    out.print()
+    out.print(article.text, markup=False, highlight=False)
+    _layer(out, "entities", ["text", "label", "start", "end"], view["entities"])
+    _layer(out, "time references", ["text", "type", "value", "origin"], view["timerefs"])
+    _layer(out, "quotes", ["source", "cue", "content", "direct"], view["quotes"])
+    _layer(out, "claims", ["speaker", "content", "direct"], view["claims"])
+    _layer(out, "events", ["type", "mode", "actors", "recipients", "place", "date"], view["events"])
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, dict):
+        return str(value.get("text") or value.get("value") or "")
+    if isinstance(value, list):
+        return ", ".join(_cell(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def _layer(out: Console, name: str, columns: list[str], rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    table = Table(*columns, title=name, title_justify="left")
+    for row in rows:
+        table.add_row(*(_cell(row.get(c))[:120] for c in columns))
+    out.print(table)

@@ -1,0 +1,282 @@
+"""The SQLite store: WAL mode, migrations, idempotent upserts keyed by content hash."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from dateline.errors import NotFound, StoreError
+from dateline.model import Article, from_dict, to_dict
+from dateline.store.migrations import MIGRATIONS
+
+
+@dataclass(frozen=True, slots=True)
+class UpsertResult:
+    """How many articles a write added, changed, or found already stored unchanged."""
+
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+class Store:
+    """A dateline database: one SQLite file (or ':memory:')."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        """Open (creating if needed) and migrate the database at `path`."""
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self.migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open database: {exc}", path=self.path) from exc
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def migrate(self) -> list[str]:
+        """Apply every migration not yet applied; return the names applied now."""
+        self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, "
+            "applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))"
+        )
+        done = {r[0] for r in self.conn.execute("SELECT name FROM schema_migrations")}
+        applied = []
+        for migration in MIGRATIONS:
+            if migration.name in done:
+                continue
+            with self.transaction():
+                for statement in _statements(migration.sql):
+                    self.conn.execute(statement)
+                self.conn.execute(
+                    "INSERT INTO schema_migrations(name) VALUES (?)", (migration.name,)
+                )
+            applied.append(migration.name)
+        return applied
+
+    def transaction(self) -> _Transaction:
+        """Return a context manager running its block in one IMMEDIATE transaction."""
+        return _Transaction(self.conn)
+
+    # -- articles ----------------------------------------------------------------------------
+
+    def known_inputs(self, keys: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Return which (raw hash, source path) input records are already stored."""
+        found: set[tuple[str, str]] = set()
+        for i in range(0, len(keys), 400):
+            chunk = list(keys[i : i + 400])
+            hashes = sorted({h for h, _ in chunk})
+            marks = ",".join("?" * len(hashes))
+            rows = self.conn.execute(
+                f"SELECT raw_hash, source_path FROM article_sources WHERE raw_hash IN ({marks})",
+                hashes,
+            )
+            found.update((r[0], r[1]) for r in rows)
+        return found & set(keys)
+
+    def upsert_articles(self, articles: Iterable[Article]) -> UpsertResult:
+        """Store articles in one transaction; an article already stored unchanged is left alone."""
+        inserted = updated = unchanged = 0
+        with self.transaction():
+            for article in articles:
+                data = _article_json(article)
+                row = self.conn.execute(
+                    "SELECT data FROM articles WHERE id = ?", (article.id,)
+                ).fetchone()
+                if row is None:
+                    inserted += 1
+                elif row[0] == data:
+                    unchanged += 1
+                else:
+                    updated += 1
+                if row is None or row[0] != data:
+                    self._write_article(article, data)
+                if article.raw_hash:
+                    self.conn.execute(
+                        "INSERT INTO article_sources"
+                        "(raw_hash, article_id, source_path, url, outlet) VALUES (?, ?, ?, ?, ?)"
+                        " ON CONFLICT(raw_hash, source_path) DO UPDATE SET"
+                        " article_id = excluded.article_id",
+                        (
+                            article.raw_hash,
+                            article.id,
+                            article.source_path,
+                            article.url,
+                            article.outlet,
+                        ),
+                    )
+                self.conn.execute(
+                    "DELETE FROM ingest_errors WHERE source_path = ?", (article.source_path,)
+                )
+        return UpsertResult(inserted, updated, unchanged)
+
+    def _write_article(self, article: Article, data: str) -> None:
+        pub = article.published
+        self.conn.execute(
+            """INSERT INTO articles(id, title, byline, published, published_origin,
+                   published_granularity, twin_id, source_path, url, outlet, text, data)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT(id) DO UPDATE SET title = excluded.title, byline = excluded.byline,
+                   published = excluded.published, published_origin = excluded.published_origin,
+                   published_granularity = excluded.published_granularity,
+                   twin_id = excluded.twin_id, url = excluded.url, outlet = excluded.outlet,
+                   data = excluded.data,
+                   updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')""",
+            (
+                article.id,
+                article.title,
+                article.byline,
+                pub.value,
+                pub.origin,
+                pub.granularity,
+                pub.twin_id,
+                article.source_path,
+                article.url,
+                article.outlet,
+                article.text,
+                data,
+            ),
+        )
+        self.conn.execute("DELETE FROM mentions WHERE article_id = ?", (article.id,))
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO mentions(article_id, start, end, label, text, entity_id)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (article.id, m.start, m.end, m.label, article.text[m.start : m.end], m.entity_id)
+                for m in article.mentions
+            ],
+        )
+
+    def get_article(self, article_id: str) -> Article:
+        """Return one stored article by id (a unique id prefix is accepted)."""
+        rows = self.conn.execute(
+            "SELECT text, data FROM articles WHERE id = ? OR id LIKE ? LIMIT 2",
+            (article_id, article_id.replace("%", "").replace("_", "") + "%"),
+        ).fetchall()
+        exact = [r for r in rows if json.loads(r["data"])["id"] == article_id]
+        if exact:
+            rows = exact
+        if len(rows) != 1:
+            what = "no article" if not rows else "more than one article"
+            raise NotFound(f"{what} with id {article_id!r}; list them with: dateline articles")
+        return _article_from_row(rows[0])
+
+    def iter_articles(self, *, order: str = "published") -> Iterator[Article]:
+        """Yield every stored article, by publication date (undated last) then id."""
+        key = {"published": "published IS NULL, published, id", "id": "id"}.get(order, "id")
+        cursor = self.conn.execute(f"SELECT text, data FROM articles ORDER BY {key}")
+        for row in cursor:
+            yield _article_from_row(row)
+
+    def count_articles(self) -> int:
+        """Return how many articles are stored."""
+        return int(self.conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def article_sources(self, article_id: str) -> list[dict[str, Any]]:
+        """Return every input record an article was read from."""
+        rows = self.conn.execute(
+            "SELECT source_path, url, outlet, seen_at FROM article_sources WHERE article_id = ?"
+            " ORDER BY seen_at, source_path",
+            (article_id,),
+        )
+        return [dict(r) for r in rows]
+
+    # -- errors ------------------------------------------------------------------------------
+
+    def record_error(self, source_path: str, code: str, message: str) -> None:
+        """Remember that an input could not be read (replacing an older error for it)."""
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO ingest_errors(source_path, code, message) VALUES (?, ?, ?)"
+                " ON CONFLICT(source_path) DO UPDATE SET code = excluded.code,"
+                " message = excluded.message, at = excluded.at",
+                (source_path, code, message),
+            )
+
+    def ingest_errors(self) -> list[dict[str, Any]]:
+        """Return the inputs that failed to read, newest first."""
+        rows = self.conn.execute(
+            "SELECT source_path, code, message, at FROM ingest_errors ORDER BY at DESC"
+        )
+        return [dict(r) for r in rows]
+
+
+class _Transaction:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.outer = False
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.outer = not self.conn.in_transaction
+        if self.outer:
+            self.conn.execute("BEGIN IMMEDIATE")
+        return self.conn
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if not self.outer:
+            return
+        if exc_type is None:
+            self.conn.execute("COMMIT")
+        else:
+            self.conn.execute("ROLLBACK")
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a migration script into statements (sqlite3 executes one at a time)."""
+    out, buf = [], ""
+    for line in sql.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        out.append(buf.strip())
+    return out
+
+
+def _article_json(article: Article) -> str:
+    data = to_dict(article)
+    del data["text"]
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _article_from_row(row: sqlite3.Row) -> Article:
+    data = json.loads(row["data"])
+    data["text"] = row["text"]
+    return from_dict(Article, data)
+
+
+def open_store(path: str | os.PathLike[str]) -> Store:
+    """Open the dateline database at `path` (created and migrated as needed)."""
+    return Store(path)

@@ -1,0 +1,73 @@
+"""Named, ordered schema migrations. Append new ones; never edit one that has shipped."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """One schema step: applied once, in list order, inside a transaction."""
+
+    name: str
+    sql: str
+
+
+MIGRATIONS: list[Migration] = [
+    Migration(
+        "0001_articles",
+        """
+        CREATE TABLE articles (
+            id TEXT PRIMARY KEY,            -- content hash of title + clean text
+            title TEXT,
+            byline TEXT,
+            published TEXT,                 -- YYYY-MM-DD / YYYY-MM / YYYY or NULL
+            published_origin TEXT NOT NULL,
+            published_granularity TEXT NOT NULL,
+            twin_id TEXT,
+            source_path TEXT NOT NULL,      -- where it was first seen
+            url TEXT,
+            outlet TEXT,
+            text TEXT NOT NULL,
+            data TEXT NOT NULL,             -- the whole Article as JSON, minus text
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+            updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        );
+        CREATE INDEX articles_published ON articles(published);
+
+        -- Every input record that produced an article: one article may come from several
+        -- files (exact copies); (raw hash, path) makes re-runs skip work already stored.
+        CREATE TABLE article_sources (
+            raw_hash TEXT NOT NULL,
+            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            source_path TEXT NOT NULL,
+            url TEXT,
+            outlet TEXT,
+            seen_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+            PRIMARY KEY (raw_hash, source_path)
+        );
+        CREATE INDEX article_sources_article ON article_sources(article_id);
+
+        -- Entity mentions, denormalised from the JSON for corpus-wide queries.
+        CREATE TABLE mentions (
+            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            text TEXT NOT NULL,
+            entity_id TEXT,
+            PRIMARY KEY (article_id, start, end, label)
+        );
+        CREATE INDEX mentions_text ON mentions(text);
+        CREATE INDEX mentions_entity ON mentions(entity_id);
+
+        -- Inputs that could not be read, kept for the overview page and reruns.
+        CREATE TABLE ingest_errors (
+            source_path TEXT PRIMARY KEY,
+            code TEXT NOT NULL,
+            message TEXT NOT NULL,
+            at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        );
+        """,
+    ),
+]

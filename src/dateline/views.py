@@ -1,0 +1,125 @@
+"""Plain-dict views of stored records: what the CLI's --json, the REST API and pages render.
+
+Offsets stay offsets; the text each span covers is added beside it for the reader's sake.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dateline.model import Article, DateInfo, Span, to_dict
+
+
+def date_view(date: DateInfo) -> dict[str, Any]:
+    """Render a date with its origin and granularity."""
+    view: dict[str, Any] = {
+        "value": date.value,
+        "origin": date.origin,
+        "granularity": date.granularity,
+    }
+    if date.twin_id:
+        view["twin_id"] = date.twin_id
+    return view
+
+
+def span_view(article: Article, span: Span | None) -> dict[str, Any] | None:
+    """Render a span as {text, start, end}, or None."""
+    if span is None:
+        return None
+    return {"text": article.text[span.start : span.end], "start": span.start, "end": span.end}
+
+
+def article_summary(article: Article) -> dict[str, Any]:
+    """Render the one-line facts of an article (for listings)."""
+    return {
+        "id": article.id,
+        "source_path": article.source_path,
+        "title": article.title,
+        "byline": article.byline,
+        "outlet": article.outlet,
+        "url": article.url,
+        "published": date_view(article.published),
+        "notes": [{"kind": n.kind, "text": n.text} for n in article.notes],
+    }
+
+
+def article_view(article: Article) -> dict[str, Any]:
+    """Render an article with its clean text and every annotation layer."""
+    text = article.text
+    view = article_summary(article)
+    view.update(
+        {
+            "text": text,
+            "debris_removed": list(article.debris),
+            "stages": list(article.stages),
+            "sentences": [{"start": s.start, "end": s.end} for s in article.sentences],
+            "token_count": len(article.tokens),
+            "entities": [
+                {"text": text[m.start : m.end], "label": m.label, "start": m.start, "end": m.end}
+                | ({"entity_id": m.entity_id} if m.entity_id else {})
+                for m in article.mentions
+            ],
+            "timerefs": [{"text": text[t.start : t.end]} | to_dict(t) for t in article.timerefs],
+            "quotes": [
+                {
+                    "source": span_view(article, q.source),
+                    "cue": span_view(article, q.cue),
+                    "content": span_view(article, q.content),
+                    "speaker": span_view(article, q.speaker),
+                    "direct": q.direct,
+                }
+                for q in article.quotes
+            ],
+            "claims": [claim_view(article, c) for c in article.claims],
+            "events": [event_view(article, e) for e in article.events],
+        }
+    )
+    return view
+
+
+def claim_view(article: Article, claim: Any) -> dict[str, Any]:
+    """Render one claim with its speaker, content, numbers and the article's notes."""
+    return {
+        "speaker": span_view(article, claim.speaker),
+        "cue": span_view(article, claim.cue),
+        "content": span_view(article, claim.content),
+        "evidence": span_view(article, claim.evidence),
+        "direct": claim.direct,
+        "quantities": [
+            {"text": article.text[q.start : q.end]} | to_dict(q) for q in claim.quantities
+        ],
+        "stance": list(claim.stance),
+        "article_id": article.id,
+        "notes": [{"kind": n.kind, "text": n.text} for n in article.notes],
+    }
+
+
+def event_view(article: Article, event: Any) -> dict[str, Any]:
+    """Render one per-article event with participants' text and its evidence."""
+
+    def people(parts: tuple[Any, ...]) -> list[dict[str, Any]]:
+        return [
+            {
+                "text": text[p.start : p.end],
+                "start": p.start,
+                "end": p.end,
+                "entity_id": p.entity_id,
+            }
+            for p in parts
+        ]
+
+    text = article.text
+    return {
+        "type": event.type,
+        "mode": event.mode,
+        "cameo": event.cameo,
+        "trigger": span_view(article, event.trigger),
+        "actors": people(event.actors),
+        "recipients": people(event.recipients),
+        "attendees": people(event.attendees),
+        "place": span_view(article, event.place),
+        "date": date_view(event.date),
+        "date_ref": span_view(article, event.date_ref),
+        "evidence": span_view(article, event.evidence),
+        "confidence": event.confidence,
+    }
