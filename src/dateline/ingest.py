@@ -39,7 +39,9 @@ class IngestReport:
 ProgressFn = Callable[[int, IngestReport], None]
 
 
-def _batches(items: Iterable[RawDocument | ReadError], size: int) -> Iterator[list[RawDocument | ReadError]]:
+def _batches(
+    items: Iterable[RawDocument | ReadError], size: int
+) -> Iterator[list[RawDocument | ReadError]]:
     batch: list[RawDocument | ReadError] = []
     for item in items:
         batch.append(item)

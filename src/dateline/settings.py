@@ -26,7 +26,7 @@ class Settings:
     nlp_disable: tuple[str, ...] = ()
     nlp_batch_size: int = 32
     nlp_max_chars: int = 200_000
-    stages: tuple[str, ...] = ("clean", "annotate")
+    stages: tuple[str, ...] = ("all",)
     workers: int = 1
     extra: dict[str, Any] = field(default_factory=dict)  # stage-specific tables from the TOML
 

@@ -12,7 +12,15 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from dateline.cli.app import ConfigOption, DbOption, JsonOption, app, fail, settings_from, store_from
+from dateline.cli.app import (
+    ConfigOption,
+    DbOption,
+    JsonOption,
+    app,
+    fail,
+    settings_from,
+    store_from,
+)
 from dateline.errors import DatelineError
 from dateline.ingest import IngestReport, ingest
 from dateline.readers import iter_files
@@ -39,8 +47,11 @@ def ingest_command(
     with store_from(settings) as store:
         total = sum(1 for _ in iter_files(paths, settings=settings))
         columns = (
-            TextColumn("ingest"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("{task.fields[rate]}"), TimeRemainingColumn(),
+            TextColumn("ingest"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"),
+            TimeRemainingColumn(),
         )
         shown = 0
         with Progress(*columns, console=err, disable=quiet or total < 20, transient=True) as bar:
@@ -55,8 +66,9 @@ def ingest_command(
                 bar.update(task, advance=done, rate=f"{speed:.1f} docs/s" if speed else "")
 
             try:
-                report = ingest(paths, store=store, settings=settings, force=force,
-                                progress=progress)
+                report = ingest(
+                    paths, store=store, settings=settings, force=force, progress=progress
+                )
             except DatelineError as exc:
                 fail(exc)
                 return
@@ -89,7 +101,10 @@ def articles_command(db: DbOption = None, as_json: JsonOption = False) -> None:
         row = article_summary(article)
         title = row["title"] or "(untitled) " + article.text[:80].replace("\n", " ")
         table.add_row(
-            article.id, row["published"]["value"] or "-", row["published"]["origin"], title,
+            article.id,
+            row["published"]["value"] or "-",
+            row["published"]["origin"],
+            title,
             Path(article.source_path).name,
         )
     Console().print(table)
@@ -117,8 +132,11 @@ def show_command(
     out = Console()
     out.rule(f"[bold]{article.title or '(no title)'}")
     pub = view["published"]
-    out.print(f"id {article.id}  published {pub['value'] or 'unknown'} ({pub['origin']})"
-              f"  byline {article.byline or '-'}", highlight=False)
+    out.print(
+        f"id {article.id}  published {pub['value'] or 'unknown'} ({pub['origin']})"
+        f"  byline {article.byline or '-'}",
+        highlight=False,
+    )
     for source in sources:
         out.print(f"source {source['source_path']}", highlight=False)
     for note in view["notes"]:

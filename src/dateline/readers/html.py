@@ -13,4 +13,6 @@ from dateline.settings import Settings
 def read_html_file(path: Path, *, settings: Settings) -> Iterator[RawDocument]:
     """Read one HTML page as a raw document."""
     data = read_bytes(path, settings.max_file_bytes)
-    yield RawDocument(source_path=str(path), raw_hash=content_hash(data), html=decode(data, str(path)))
+    yield RawDocument(
+        source_path=str(path), raw_hash=content_hash(data), html=decode(data, str(path))
+    )

@@ -1,0 +1,5 @@
+"""Allow `python -m dateline ...`."""
+
+from dateline.cli import main
+
+main()
