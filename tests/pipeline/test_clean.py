@@ -147,7 +147,7 @@ def test_broken_html_gives_clear_error_or_safe_text(settings: Settings) -> None:
 
 
 def test_empty_after_cleaning_is_an_error(settings: Settings) -> None:
-    with pytest.raises(ReadError, match="mem.txt"):
+    with pytest.raises(ReadError, match=r"mem\.txt"):
         clean_document(_doc("Show More\n\nLeave a Reply\n\nBack to top button"), settings=settings)
 
 

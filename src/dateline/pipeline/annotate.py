@@ -5,8 +5,8 @@ from __future__ import annotations
 import functools
 import importlib
 import importlib.util
-from importlib import resources
 from dataclasses import replace
+from importlib import resources
 from typing import Any
 
 from dateline.errors import MissingDependency
