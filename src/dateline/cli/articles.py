@@ -60,7 +60,7 @@ def ingest_command(
             def progress(done: int, report: IngestReport) -> None:
                 nonlocal shown
                 for error in report.errors[shown:]:
-                    err.print(f"[red]error[/red] {error}", markup=True, highlight=False)
+                    err.print(f"error {error}", markup=False, highlight=False, soft_wrap=True)
                 shown = len(report.errors)
                 speed = bar.tasks[0].speed
                 bar.update(task, advance=done, rate=f"{speed:.1f} docs/s" if speed else "")
@@ -73,7 +73,7 @@ def ingest_command(
                 fail(exc)
                 return
         for error in report.errors[shown:]:
-            err.print(f"[red]error[/red] {error}", markup=True, highlight=False)
+            err.print(f"error {error}", markup=False, highlight=False, soft_wrap=True)
         if not quiet:
             typer.echo(
                 f"read {report.read} documents: {report.inserted} new, {report.updated} updated, "
@@ -93,10 +93,11 @@ def articles_command(db: DbOption = None, as_json: JsonOption = False) -> None:
     if as_json:
         _print_json([article_view(a) for a in articles])
         return
-    table = Table("id", "published", "origin", "title", "source")
-    table.columns[3].overflow = "ellipsis"
-    table.columns[3].no_wrap = True
-    table.columns[3].ratio = 1
+    table = Table()
+    for name in ("id", "published", "origin"):
+        table.add_column(name, no_wrap=True)
+    table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=70)
+    table.add_column("source", no_wrap=True, overflow="ellipsis", max_width=30)
     for article in articles:
         row = article_summary(article)
         title = row["title"] or "(untitled) " + article.text[:80].replace("\n", " ")
@@ -107,7 +108,10 @@ def articles_command(db: DbOption = None, as_json: JsonOption = False) -> None:
             title,
             Path(article.source_path).name,
         )
-    Console().print(table)
+    out = Console()
+    if not out.is_terminal:
+        out = Console(width=160)  # a pipe or file: no terminal width to fit
+    out.print(table)
 
 
 @app.command("show")

@@ -6,7 +6,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -104,19 +104,32 @@ class Store:
         """Store articles in one transaction; an article already stored unchanged is left alone."""
         inserted = updated = unchanged = 0
         with self.transaction():
-            for article in articles:
-                data = _article_json(article)
+            for incoming in articles:
                 row = self.conn.execute(
-                    "SELECT data FROM articles WHERE id = ?", (article.id,)
+                    "SELECT source_path, data FROM articles WHERE id = ?", (incoming.id,)
                 ).fetchone()
+                article = incoming
+                if row is not None and row["source_path"] != incoming.source_path:
+                    # The same content from another input: the article keeps the place it
+                    # was first seen; the new place is recorded as one more source below.
+                    first = json.loads(row["data"])
+                    article = replace(
+                        incoming,
+                        source_path=row["source_path"],
+                        raw_hash=first.get("raw_hash"),
+                        url=first.get("url"),
+                        outlet=first.get("outlet"),
+                    )
+                data = _article_json(article)
                 if row is None:
                     inserted += 1
-                elif row[0] == data:
+                elif row["data"] == data:
                     unchanged += 1
                 else:
                     updated += 1
-                if row is None or row[0] != data:
+                if row is None or row["data"] != data:
                     self._write_article(article, data)
+                article = incoming
                 if article.raw_hash:
                     self.conn.execute(
                         "INSERT INTO article_sources"
