@@ -214,7 +214,7 @@ def test_settings_file_and_environment(tmp_path: Path, monkeypatch: pytest.Monke
     assert load_settings(db=str(tmp_path / "x.db")).db_path == tmp_path / "x.db"
     bad = tmp_path / "bad.toml"
     bad.write_text("[store\nbroken")
-    with pytest.raises(ConfigError, match="bad.toml"):
+    with pytest.raises(ConfigError, match=r"bad\.toml"):
         load_settings(bad)
     odd = tmp_path / "odd.toml"
     odd.write_text("[mystage]\nthreshold = 0.5\n")
