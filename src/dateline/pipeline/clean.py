@@ -171,9 +171,15 @@ _BYLINE = re.compile(
 _BY_PREFIX = re.compile(r"^by\s+", re.IGNORECASE)
 
 
+_SUFFIX = re.compile(r"(?:'s|ies|es|s|ed|ing|d)$")
+# "..., SANA reports." closing a first line: an agency credit, which only headlines carry.
+_CREDITED = re.compile(r",\s+(?:[A-Z][\w.&-]*\s+){0,3}[A-Z][\w.&-]*\s+(?:reports|said|says)\.?$")
+
+
 def _content_words(text: str) -> set[str]:
-    words = (w.lower().replace("’", "'").removesuffix("'s") for w in _WORD.findall(text))
-    return {w for w in words if w not in _STOP and len(w) > 2}
+    """Crudely stemmed content words: enough to see one paragraph retell another."""
+    words = (w.lower().replace("’", "'") for w in _WORD.findall(text))
+    return {_SUFFIX.sub("", w) for w in words if w not in _STOP and len(w) > 2}
 
 
 def _is_headline(first: str, following: list[str]) -> bool:
@@ -186,8 +192,8 @@ def _is_headline(first: str, following: list[str]) -> bool:
     nxt = next((p for p in following if len(p.split()) > 12), "")
     if not nxt:
         return False
-    if not first.rstrip().endswith((".", "!", "?", '"', "”")):
-        return True  # no closing punctuation: a headline by form
+    if not first.rstrip().endswith((".", "!", "?", '"', "”")) or _CREDITED.search(first):
+        return True  # no closing punctuation, or an agency credit: a headline by form
     # A headline ending in a full stop is told from a lead sentence by the lead that follows
     # it retelling it: most of its content words come back in the next paragraph.
     mine = _content_words(first)
