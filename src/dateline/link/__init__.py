@@ -1,0 +1,1 @@
+"""Corpus-level linking: copies, same-event groups, story threads, dates from twins."""

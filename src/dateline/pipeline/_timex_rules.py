@@ -1,0 +1,714 @@
+"""News-language rules that find time expressions and normalise them TIMEX3-style.
+
+Each rule is a regular expression with a resolver that turns a match into (type, value,
+granularity) against an anchor date (the article's date) and the tense of the clause. The
+rules are general English news patterns, not fitted to any document: a weekday in past-tense
+reporting is the latest such day on or before the anchor (the anchor's own day included), in
+future-tense reporting the next one after it; "next <Month>" is the first such month after the
+anchor; "this morning", "today", "earlier in the day" are the anchor's day; "last/next
+week|month|year" are calendar units.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+Tense = str  # "past", "future" or "present"
+
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
+    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
+    "september": 9, "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
+    "december": 12, "dec": 12,
+}  # fmt: skip
+WEEKDAYS = {
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
+    "sunday": 6,
+}  # fmt: skip
+NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90,
+    "hundred": 100, "couple": 2, "few": None, "several": None, "many": None,
+}  # fmt: skip
+UNIT_CODE = {
+    "day": "D",
+    "week": "W",
+    "month": "M",
+    "year": "Y",
+    "decade": "DE",
+    "century": "CE",
+    "hour": "H",
+    "minute": "M",
+    "second": "S",
+    "quarter": "Q",
+}
+PARTS_OF_DAY = {
+    "morning": "MO",
+    "afternoon": "AF",
+    "evening": "EV",
+    "night": "NI",
+    "tonight": "NI",
+    "overnight": "NI",
+}
+SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
+
+_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"  # noqa: E501
+_WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_NUM = r"(?:\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|(?:a )?couple of|a few|few|several|many|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)"  # noqa: E501
+_UNIT = r"(?:second|minute|hour|day|week|month|year|decade|century|centurie|quarter)s?"
+_YEAR = r"(?:1[89]\d\d|20\d\d)"
+_PART = r"(?:morning|afternoon|evening|night)"
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A time expression found in text, normalised."""
+
+    start: int
+    end: int
+    type: str
+    value: str
+    granularity: str
+    relative: bool  # resolved against the anchor (rather than stated in full)
+
+
+# (type, value, granularity, relative) or None when the match is not a time expression.
+Resolved = tuple[str, str, str, bool] | None
+Resolver = Callable[[re.Match[str], dt.date | None, Tense], Resolved]
+_RULES: list[tuple[re.Pattern[str], Resolver]] = []
+
+
+def rule(pattern: str) -> Callable[[Resolver], Resolver]:
+    """Register a resolver for a case-insensitive, word-bounded pattern."""
+
+    def register(fn: Resolver) -> Resolver:
+        _RULES.append((re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])", re.IGNORECASE), fn))
+        return fn
+
+    return register
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def number(word: str) -> int | float | None:
+    """Read a small number written in digits or words ("twenty four", "a few" -> None)."""
+    word = word.lower().replace(" of", "").replace("a couple", "couple").strip()
+    if re.fullmatch(r"\d+(\.\d+)?", word):
+        return float(word) if "." in word else int(word)
+    total = 0
+    for part in re.split(r"[- ]", word):
+        if part not in NUMBERS:
+            return None
+        value = NUMBERS[part]
+        if value is None:
+            return None
+        total += value
+    return total
+
+
+def day(d: dt.date) -> str:
+    """Format a day value."""
+    return d.isoformat()
+
+
+def month_value(year: int, month: int) -> str:
+    """Format a month value."""
+    return f"{year:04d}-{month:02d}"
+
+
+def week_value(d: dt.date) -> str:
+    """Format the ISO week containing a day."""
+    year, week, _ = d.isocalendar()
+    return f"{year:04d}-W{week:02d}"
+
+
+def shift_months(year: int, month: int, delta: int) -> tuple[int, int]:
+    """Add months to a (year, month)."""
+    index = year * 12 + (month - 1) + delta
+    return index // 12, index % 12 + 1
+
+
+def weekday_date(anchor: dt.date, weekday: int, tense: Tense, modifier: str = "") -> dt.date:
+    """Resolve a weekday name against the anchor, by tense and a last/next/this modifier."""
+    modifier = modifier.lower()
+    if modifier == "last" or (not modifier and tense == "past"):
+        back = (anchor.weekday() - weekday) % 7
+        if modifier == "last" and back == 0:
+            back = 7
+        return anchor - dt.timedelta(days=back)
+    if modifier == "next" or tense == "future":
+        ahead = (weekday - anchor.weekday()) % 7
+        if modifier == "next" and ahead == 0:
+            ahead = 7
+        return anchor + dt.timedelta(days=ahead)
+    # Present tense or "this": the day in the anchor's week.
+    return anchor + dt.timedelta(days=weekday - anchor.weekday())
+
+
+def nearest_year(anchor: dt.date, month: int, dd: int = 15, tense: Tense = "present") -> int:
+    """Pick the year of a month (and day) named without one.
+
+    The tense of the clause picks the side (past: on or before the anchor; future: after)
+    when that occurrence lies within nine months; otherwise the nearest occurrence wins,
+    because news is about now and tense detection is only a hint.
+    """
+
+    def gap(year: int) -> int:
+        return (dt.date(year, month, min(dd, 28)) - anchor).days
+
+    before = anchor.year if gap(anchor.year) <= 0 else anchor.year - 1
+    after = anchor.year if gap(anchor.year) > 0 else anchor.year + 1
+    if tense == "past" and -gap(before) <= 270:
+        return before
+    if tense == "future" and gap(after) <= 270:
+        return after
+    return before if -gap(before) <= gap(after) else after
+
+
+def month_year(anchor: dt.date, month: int, tense: Tense, modifier: str = "") -> int:
+    """Pick the year of a month named without one, from the anchor, tense and modifier."""
+    modifier = modifier.lower()
+    if modifier == "next":
+        return anchor.year + (1 if month <= anchor.month else 0)
+    if modifier == "last":
+        return anchor.year - (1 if month >= anchor.month else 0)
+    if modifier == "this" or tense == "present":
+        return anchor.year
+    if tense == "future":
+        return anchor.year + (1 if month < anchor.month else 0)
+    return anchor.year - (1 if month > anchor.month else 0)
+
+
+# --- rules: full dates ------------------------------------------------------------------------
+
+
+@rule(r"(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?")
+def _iso(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
+    if m.group(4):
+        return (
+            "TIME",
+            f"{m.group(1)}-{m.group(2)}-{m.group(3)}T{m.group(4)}:{m.group(5)}",
+            "time",
+            False,
+        )
+    return "DATE", f"{m.group(1)}-{m.group(2)}-{m.group(3)}", "day", False
+
+
+@rule(rf"(?:{_WEEKDAY},?\s+)?({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+({_YEAR}))?")
+def _month_day(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
+    month = MONTHS[m.group(1).lower().rstrip(".")]
+    dd = int(m.group(2))
+    if not 1 <= dd <= 31:
+        return None
+    if m.group(3):
+        return "DATE", f"{m.group(3)}-{month:02d}-{dd:02d}", "day", False
+    if anchor is None:
+        return "DATE", f"XXXX-{month:02d}-{dd:02d}", "day", True
+    return "DATE", f"{nearest_year(anchor, month, dd, tense):04d}-{month:02d}-{dd:02d}", "day", True
+
+
+@rule(rf"(?:{_WEEKDAY},?\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})(?:,?\s+({_YEAR}))?")
+def _day_month(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
+    dd = int(m.group(1))
+    month = MONTHS[m.group(2).lower().rstrip(".")]
+    if not 1 <= dd <= 31 or (m.group(2).lower() == "may" and not m.group(3)):
+        return None  # "5 may" is more often a verb than a date
+    if m.group(3):
+        return "DATE", f"{m.group(3)}-{month:02d}-{dd:02d}", "day", False
+    if anchor is None:
+        return "DATE", f"XXXX-{month:02d}-{dd:02d}", "day", True
+    return "DATE", f"{nearest_year(anchor, month, dd, tense):04d}-{month:02d}-{dd:02d}", "day", True
+
+
+@rule(rf"(?:(early|mid|late)[- ])?({_MONTH})(?:,?\s+(?:of\s+)?({_YEAR}))")
+def _month_year(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
+    month = MONTHS[m.group(2).lower().rstrip(".")]
+    return "DATE", f"{m.group(3)}-{month:02d}", "month", False
+
+
+@rule(rf"(?:(next|last|this|past|coming|early|late|mid)[- ]+)?({_MONTH})")
+def _month(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
+    name = m.group(2).lower().rstrip(".")
+    if (
+        name
+        in (
+            "may",
+            "mar",
+            "jan",
+            "jun",
+            "jul",
+            "aug",
+            "oct",
+            "nov",
+            "dec",
+            "sep",
+            "sept",
+            "feb",
+            "apr",
+        )
+        and not m.group(1)
+        and name == "may"
+    ):
+        return None  # bare "may" is the modal verb
+    if len(name) <= 4 and not m.group(0)[0].isupper():
+        return None  # lower-case abbreviation: not a month name
+    month = MONTHS[name]
+    modifier = {"past": "last", "coming": "next"}.get((m.group(1) or "").lower(), m.group(1) or "")
+    if modifier in ("early", "late", "mid"):
+        modifier = ""
+    if anchor is None:
+        return "DATE", f"XXXX-{month:02d}", "month", True
+    if not modifier and month != anchor.month:
+        return "DATE", month_value(nearest_year(anchor, month, 15, tense), month), "month", True
+    return "DATE", month_value(month_year(anchor, month, tense, modifier), month), "month", True
+
+
+@rule(r"(?:the\s+)?(?:(early|mid|late)[- ])?(?:(\d{2}|\d{4})s|'(\d0)s)")
+def _decade(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
+    if m.group(2):
+        digits = m.group(2)
+        if len(digits) == 2:
+            digits = "19" + digits
+        if not digits.endswith("0") or not re.fullmatch(_YEAR, digits):
+            return None
+        return "DATE", digits[:3], "decade", False
+    return "DATE", "19" + m.group(3)[0], "decade", False
+
+
+@rule(
+    rf"(?:(?:fiscal|calendar|the\s+year)\s+)?({_YEAR})(?!\s*(?:%|percent|people|troops|km|kilometres|miles|tonnes|dollars))"
+)
+def _year(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
+    return "DATE", m.group(1), "year", False
+
+
+@rule(
+    rf"(?:the\s+)?(first|second|third|fourth|1st|2nd|3rd|4th|last|next|this|current|latest|previous)\s+(?:fiscal\s+)?quarter(?:\s+of\s+({_YEAR}))?"
+)
+def _quarter(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
+    which = m.group(1).lower()
+    order = {
+        "first": 1,
+        "1st": 1,
+        "second": 2,
+        "2nd": 2,
+        "third": 3,
+        "3rd": 3,
+        "fourth": 4,
+        "4th": 4,
+    }
+    if which in order:
+        if m.group(2):
+            return "DATE", f"{m.group(2)}-Q{order[which]}", "quarter", False
+        if anchor is None:
+            return "DATE", f"XXXX-Q{order[which]}", "quarter", True
+        # A quarter that has not begun yet at the article's date is last year's (results
+        # are reported for completed quarters).
+        start_month = 3 * (order[which] - 1) + 1
+        year = anchor.year if start_month <= anchor.month else anchor.year - 1
+        return "DATE", f"{year:04d}-Q{order[which]}", "quarter", True
+    if anchor is None:
+        return "DATE", "XXXX-QX", "quarter", True
+    q = (anchor.month - 1) // 3 + 1
+    delta = {"last": -1, "previous": -1, "latest": -1, "next": 1}.get(which, 0)
+    index = anchor.year * 4 + q - 1 + delta
+    return "DATE", f"{index // 4:04d}-Q{index % 4 + 1}", "quarter", True
+
+
+# --- rules: days relative to the anchor -------------------------------------------------------
+
+
+@rule(
+    rf"(?:(last|next|this|past|coming)\s+)?({_WEEKDAY})(?:\s+({_PART}))?(?:,?\s+({_MONTH})\s+(\d{{1,2}}))?"
+)
+def _weekday(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
+    weekday = WEEKDAYS[m.group(2).lower()]
+    part = m.group(3)
+    if m.group(4):
+        month = MONTHS[m.group(4).lower().rstrip(".")]
+        year = month_year(anchor, month, tense) if anchor else None
+        value = f"{year:04d}" if year else "XXXX"
+        value += f"-{month:02d}-{int(m.group(5)):02d}"
+        return "DATE", value, "day", anchor is not None
+    modifier = {"past": "last", "coming": "next"}.get((m.group(1) or "").lower(), m.group(1) or "")
+    if anchor is None:
+        value = f"XXXX-WXX-{weekday + 1}"
+    else:
+        value = day(weekday_date(anchor, weekday, tense, modifier))
+    if part:
+        # TimeBank/AQUAINT mostly give "Thursday night" the day's value; follow the corpus
+        # convention rather than TIMEX3's part-of-day suffix.
+        return "TIME", value, "day", True
+    return "DATE", value, "day", True
+
+
+@rule(r"(today|tonight|yesterday|tomorrow|overnight)(?:\s+(morning|afternoon|evening|night))?")
+def _deictic_day(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
+    word = m.group(1).lower()
+    offset = {"yesterday": -1, "tomorrow": 1}.get(word, 0)
+    base = "XXXX-XX-XX" if anchor is None else day(anchor + dt.timedelta(days=offset))
+    part = m.group(2) or (word if word in ("tonight", "overnight") else None)
+    if part:
+        return "TIME", f"{base}T{PARTS_OF_DAY[part.lower()]}", "time", True
+    return "DATE", base, "day", True
+
+
+@rule(
+    rf"(?:(?:early|late|earlier|later)\s+)?(this|that|the)\s+({_PART})|earlier\s+(?:in\s+the|that|this)\s+day|later\s+(?:in\s+the|that|this)\s+day"
+)
+def _part_of_day(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
+    base = day(anchor) if anchor else "XXXX-XX-XX"
+    if m.group(2):
+        if m.group(1).lower() == "the" and not m.group(0).lower().startswith(("early", "late")):
+            return None  # "the morning" alone rarely anchors to the article's day
+        return "TIME", f"{base}T{PARTS_OF_DAY[m.group(2).lower()]}", "time", True
+    return "DATE", base, "day", True
+
+
+@rule(
+    r"(?:(earlier|later)\s+)?(this|last|next|past|coming|previous|the\s+past|the\s+last|the\s+next|the\s+coming|the\s+previous|the\s+same)\s+(week|month|year|weekend|decade|century|spring|summer|autumn|fall|winter)"
+)
+def _calendar_unit(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
+    which = m.group(2).lower().replace("the ", "")
+    unit = m.group(3).lower()
+    delta = {"last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1}.get(which, 0)
+    if which == "same":
+        return None
+    if m.group(2).lower().startswith("the ") and which in ("past", "last", "next", "coming"):
+        # "the past week" is a stretch of time ending now: a duration in TimeML.
+        code = {
+            "week": "P1W",
+            "month": "P1M",
+            "year": "P1Y",
+            "decade": "P10Y",
+            "century": "P100Y",
+            "weekend": "P1WE",
+        }.get(unit)
+        return ("DURATION", code, "unknown", False) if code else None
+    if anchor is None:
+        return "DATE", "XXXX", "unknown", True
+    if unit == "week":
+        return "DATE", week_value(anchor + dt.timedelta(weeks=delta)), "week", True
+    if unit == "weekend":
+        return "DATE", week_value(anchor + dt.timedelta(weeks=delta)) + "-WE", "week", True
+    if unit == "month":
+        return "DATE", month_value(*shift_months(anchor.year, anchor.month, delta)), "month", True
+    if unit == "year":
+        return "DATE", f"{anchor.year + delta:04d}", "year", True
+    if unit == "decade":
+        return "DATE", f"{(anchor.year // 10 + delta):03d}", "decade", True
+    if unit == "century":
+        return "DATE", f"{(anchor.year // 100 + delta):02d}", "unknown", True
+    season = SEASONS[unit]
+    return "DATE", f"{anchor.year + delta:04d}-{season}", "season", True
+
+
+@rule(rf"({_NUM})\s+({_UNIT})\s+(ago|earlier|before|later|from\s+now|hence)")
+def _offset(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
+    amount = number(m.group(1))
+    unit = m.group(2).lower().rstrip("s").replace("centurie", "century")
+    sign = 1 if m.group(3).lower() in ("later", "from now", "hence") else -1
+    if anchor is None or amount is None or isinstance(amount, float):
+        return "DATE", "XXXX", "unknown", True
+    n = sign * amount
+    if unit == "day":
+        return "DATE", day(anchor + dt.timedelta(days=n)), "day", True
+    if unit == "week":
+        return "DATE", week_value(anchor + dt.timedelta(weeks=n)), "week", True
+    if unit == "month":
+        return "DATE", month_value(*shift_months(anchor.year, anchor.month, n)), "month", True
+    if unit == "year":
+        return "DATE", f"{anchor.year + n:04d}", "year", True
+    if unit == "decade":
+        return "DATE", f"{anchor.year + 10 * n:04d}", "year", True
+    return None
+
+
+@rule(
+    r"(?:right\s+)?now|currently|at\s+present|at\s+the\s+moment|these\s+days|nowadays|the\s+present"
+)
+def _present(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
+    text = m.group(0).lower()
+    if text.startswith("at "):
+        return "DATE", "PRESENT_REF", "unknown", True
+    return "DATE", "PRESENT_REF", "unknown", True
+
+
+@rule(r"recently|lately|in\s+the\s+past|previously|earlier|former(?:ly)?|once")
+def _past_ref(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
+    text = m.group(0).lower()
+    if text in ("earlier", "previously", "former", "formerly", "once"):
+        return None  # adverbs too often not temporal expressions in TimeML's sense
+    return "DATE", "PAST_REF", "unknown", True
+
+
+@rule(r"(?:in\s+)?the\s+(?:near\s+|distant\s+)?future|soon|shortly")
+def _future_ref(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
+    text = m.group(0).lower()
+    if text in ("soon", "shortly"):
+        return None
+    return "DATE", "FUTURE_REF", "unknown", True
+
+
+# --- rules: durations, sets, clock times ------------------------------------------------------
+
+
+@rule(
+    rf"(?:(?:the\s+)?(?:past|last|next|first|coming|previous)\s+)?({_NUM})[- ]({_UNIT})(?:[- ]long|[- ]old)?"
+)  # noqa: E501
+def _duration(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
+    text = m.group(0).lower()
+    if text.endswith("old"):
+        return None  # an age
+    amount = number(m.group(1))
+    unit = m.group(2).lower().rstrip("s").replace("centurie", "century")
+    code = "Q" if unit == "quarter" else UNIT_CODE[unit]
+    count = "X" if amount is None else (f"{amount:g}" if isinstance(amount, float) else str(amount))
+    if unit == "decade" and amount is not None:
+        code, count = "Y", str(int(amount) * 10)
+    if unit == "century" and amount is not None:
+        code, count = "Y", str(int(amount) * 100)
+    prefix = "PT" if unit in ("hour", "minute", "second") else "P"
+    return "DURATION", f"{prefix}{count}{code}", "unknown", False
+
+
+@rule(
+    r"(?:several|many|recent|past|the\s+past|the\s+last|the\s+coming|the\s+next)\s+(days|weeks|months|years|decades)|(days|weeks|months|years)"
+)
+def _vague_duration(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
+    if m.group(0).lower().startswith(("recent", "past")):
+        return "DATE", "PAST_REF", "unknown", True  # "recent years": a vague past, not a span
+    unit = (m.group(1) or m.group(2)).lower().rstrip("s")
+    code = "Y" if unit == "decade" else UNIT_CODE[unit]
+    if unit == "decade":
+        return "DURATION", "P10Y" if m.group(2) else "PXDE", "unknown", False
+    return "DURATION", f"PX{code}", "unknown", False
+
+
+@rule(
+    r"(every|each)\s+(day|week|month|year|morning|evening|night|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|(daily|weekly|monthly|annually|yearly|quarterly|nightly)"
+)
+def _set(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
+    word = (m.group(2) or m.group(3)).lower()
+    table = {
+        "day": "P1D", "daily": "P1D", "week": "P1W", "weekly": "P1W", "month": "P1M",
+        "monthly": "P1M", "year": "P1Y", "annually": "P1Y", "yearly": "P1Y",
+        "quarterly": "P3M", "morning": "XXXX-XX-XXTMO", "evening": "XXXX-XX-XXTEV",
+        "night": "XXXX-XX-XXTNI", "nightly": "XXXX-XX-XXTNI",
+    }  # fmt: skip
+    if word in WEEKDAYS:
+        return "SET", f"XXXX-WXX-{WEEKDAYS[word] + 1}", "unknown", False
+    return "SET", table[word], "unknown", False
+
+
+@rule(
+    r"(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)|(\d{1,2}):(\d{2})(?:\s*(?:gmt|utc|local\s+time))?|noon|midday|midnight"
+)
+def _clock(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
+    text = m.group(0).lower()
+    if text in ("noon", "midday"):
+        hh, mm = 12, 0
+    elif text == "midnight":
+        hh, mm = 0, 0
+    elif m.group(1):
+        hh, mm = int(m.group(1)), int(m.group(2) or 0)
+        if not 1 <= hh <= 12:
+            return None
+        pm = m.group(3).lower().startswith("p")
+        hh = (hh % 12) + (12 if pm else 0)
+    else:
+        hh, mm = int(m.group(4)), int(m.group(5))
+    if hh > 23 or mm > 59:
+        return None
+    base = day(anchor) if anchor else "XXXX-XX-XX"
+    return "TIME", f"{base}T{hh:02d}:{mm:02d}", "time", True
+
+
+# Resolvers whose year, when not written, is borrowed from a nearby stated year in narratives.
+_YEARLESS = frozenset({"_month_day", "_day_month", "_month"})
+_NARRATIVE_WINDOW = 600  # characters back to look for a stated year
+_NARRATIVE_GAP = 8  # years between that stated year and the anchor that mark a narrative
+
+
+def find(text: str, anchor: dt.date | None, tense_at: Callable[[int], Tense]) -> list[Found]:
+    """Find and normalise every time expression in `text`; overlaps keep the longest."""
+    candidates: list[tuple[Found, str]] = []
+    for pattern, resolve in _RULES:
+        for m in pattern.finditer(text):
+            got = resolve(m, anchor, tense_at(m.start()))
+            if got is None:
+                continue
+            type_, value, granularity, relative = got
+            found = Found(m.start(), m.end(), type_, value, granularity, relative)
+            candidates.append((found, resolve.__name__))
+    candidates.sort(key=lambda c: (-(c[0].end - c[0].start), c[0].start))
+    taken: list[tuple[Found, str]] = []
+    for found, name in candidates:
+        if all(found.end <= t.start or found.start >= t.end for t, _ in taken):
+            taken.append((found, name))
+    taken.sort(key=lambda c: c[0].start)
+    return _narrative_years(taken, anchor)
+
+
+def _narrative_years(taken: list[tuple[Found, str]], anchor: dt.date | None) -> list[Found]:
+    """Give a month named without a year the year the text is talking about.
+
+    In a narrative (a history, a profile) the reference time is the last stated year, not the
+    publication date: "In 1942 ... in June" is June 1942. It applies only when that stated
+    year is far from the anchor (or there is no anchor), so news about now is unaffected.
+    """
+    out: list[Found] = []
+    last_year: tuple[int, str] | None = None  # (offset, year)
+    for found, name in taken:
+        if name in _YEARLESS and found.relative and last_year is not None:
+            offset, year = last_year
+            near = found.start - offset <= _NARRATIVE_WINDOW
+            far = anchor is None or abs(int(year) - anchor.year) >= _NARRATIVE_GAP
+            if near and far:
+                found = Found(
+                    found.start,
+                    found.end,
+                    found.type,
+                    year + found.value[4:],
+                    found.granularity,
+                    False,
+                )
+        if not found.relative and re.match(r"\d{4}", found.value) and found.type == "DATE":
+            last_year = (found.end, found.value[:4])
+        out.append(found)
+    return out
+
+
+# --- rules added after measuring on TimeBank/AQUAINT (general patterns, not documents) -------
+
+_TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+_ONES = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+}
+
+
+@rule(
+    r"(?:the\s+year\s+)?(nineteen|two\s+thousand)(?:[- ](?:and\s+)?(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|one|two|three|four|five|six|seven|eight|nine|ten)(?:[- ](one|two|three|four|five|six|seven|eight|nine))?)?"
+)  # noqa: E501
+def _spelled_year(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
+    century = 1900 if m.group(1).lower() == "nineteen" else 2000
+    rest = (m.group(2) or "").lower()
+    if century == 1900 and not rest:
+        return None  # "nineteen" alone is a number
+    value = _TENS.get(rest, 0) + _ONES.get(rest, 0) + (10 if rest == "ten" else 0)
+    value += _ONES.get((m.group(3) or "").lower(), 0)
+    return "DATE", f"{century + value:04d}", "year", False
+
+
+@rule(r"(this|last|next|the|that)\s+weekend")
+def _weekend(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
+    if anchor is None:
+        return "DATE", "XXXX-WXX-WE", "week", True
+    which = m.group(1).lower()
+    delta = {"last": -1, "next": 1}.get(which, 0)
+    if which in ("the", "that"):
+        delta = -1 if tense == "past" and anchor.weekday() < 5 else 0
+    return "DATE", week_value(anchor + dt.timedelta(weeks=delta)) + "-WE", "week", True
+
+
+def _easter(year: int) -> dt.date:
+    """Western Easter Sunday (anonymous Gregorian algorithm)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = b // 4, b % 4
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    l_ = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 19 * l_) // 433
+    month = (h + l_ - 7 * m + 90) // 25
+    return dt.date(year, month, (h + l_ - 7 * m + 33 * month + 19) % 32)
+
+
+def _thanksgiving(year: int) -> dt.date:
+    """US Thanksgiving: the fourth Thursday of November."""
+    first = dt.date(year, 11, 1)
+    return first + dt.timedelta(days=(3 - first.weekday()) % 7 + 21)
+
+
+_HOLIDAYS: dict[str, Callable[[int], dt.date]] = {
+    "christmas eve": lambda y: dt.date(y, 12, 24),
+    "christmas day": lambda y: dt.date(y, 12, 25),
+    "christmas": lambda y: dt.date(y, 12, 25),
+    "new year's eve": lambda y: dt.date(y, 12, 31),
+    "new year's day": lambda y: dt.date(y, 1, 1),
+    "independence day": lambda y: dt.date(y, 7, 4),
+    "halloween": lambda y: dt.date(y, 10, 31),
+    "thanksgiving day": _thanksgiving,
+    "thanksgiving": _thanksgiving,
+    "easter sunday": _easter,
+    "easter": _easter,
+}
+
+
+@rule(
+    r"(?:(last|next|this)\s+)?(christmas\s+eve|christmas\s+day|christmas|new\s+year'?s\s+(?:eve|day)|independence\s+day|halloween|thanksgiving\s+day|thanksgiving|easter\s+sunday|easter)(?:\s+(?:of\s+)?(1[89]\d\d|20\d\d))?"
+)
+def _holiday(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
+    name = (
+        re.sub(r"\s+", " ", m.group(2).lower())
+        .replace("years", "year's")
+        .replace("year s", "year's")
+    )
+    make = _HOLIDAYS.get(name)
+    if make is None:
+        return None
+    if m.group(3):
+        return "DATE", day(make(int(m.group(3)))), "day", False
+    if anchor is None:
+        return "DATE", "XXXX-XX-XX", "day", True
+    which = (m.group(1) or "").lower()
+    this_year = make(anchor.year)
+    if which == "last" or (not which and tense == "past" and this_year > anchor):
+        year = anchor.year - (1 if this_year >= anchor else 0)
+    elif which == "next" or (not which and tense == "future" and this_year < anchor):
+        year = anchor.year + (1 if this_year <= anchor else 0)
+    else:
+        year = anchor.year
+    return "DATE", day(make(year)), "day", True
+
+
+@rule(
+    r"(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)(?:\s+(?:[A-Z]{3}|local\s+time))?(?:\s+on)?\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tomorrow)"
+)
+def _clock_day(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
+    hh, mm = int(m.group(1)), int(m.group(2) or 0)
+    if not 1 <= hh <= 12 or mm > 59:
+        return None
+    hh = (hh % 12) + (12 if m.group(3).lower().startswith("p") else 0)
+    word = m.group(4).lower()
+    if anchor is None:
+        base = "XXXX-XX-XX"
+    elif word in WEEKDAYS:
+        base = day(weekday_date(anchor, WEEKDAYS[word], tense))
+    else:
+        base = day(anchor + dt.timedelta(days={"yesterday": -1, "tomorrow": 1}.get(word, 0)))
+    return "TIME", f"{base}T{hh:02d}:{mm:02d}", "time", True

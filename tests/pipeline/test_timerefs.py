@@ -1,0 +1,153 @@
+"""Time references on the samples, on rules with known anchors, and on random text."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dateline.link.dates import reresolve_timerefs
+from dateline.model import Article, DateInfo
+from dateline.pipeline.timerefs import extract_timerefs, find_timerefs
+from dateline.settings import Settings
+
+
+def _refs(article: Article) -> dict[str, tuple[str, str]]:
+    return {article.text[t.start : t.end]: (t.value, t.origin) for t in article.timerefs}
+
+
+def test_seed_000_on_wednesday_is_the_day_before(seed_articles: dict[str, Article]) -> None:
+    assert _refs(seed_articles["000"])["Wednesday"] == ("2021-11-17", "resolved-relative")
+
+
+def test_seed_001_thursday_is_the_article_day_and_next_november(
+    seed_articles: dict[str, Article],
+) -> None:
+    refs = _refs(seed_articles["001"])
+    assert refs["Thursday"] == ("2020-10-29", "resolved-relative")
+    assert refs["next November"] == ("2020-11", "resolved-relative")
+
+
+def test_seed_002_next_month_once_dated(
+    seed_articles: dict[str, Article], session_settings: Settings
+) -> None:
+    undated = seed_articles["002"]
+    assert _refs(undated)["next month"][1] == "unresolved"
+    dated = replace(undated, published=DateInfo("2020-10-29", "inferred-from-twin", "day"))
+    again = reresolve_timerefs(dated, settings=session_settings)
+    assert _refs(again)["next month"] == ("2020-11", "resolved-from-inferred")
+
+
+def test_seeds_003_004_stay_unresolved_while_undated(seed_articles: dict[str, Article]) -> None:
+    assert _refs(seed_articles["004"])["this morning"] == ("XXXX-XX-XXTMO", "unresolved")
+    assert _refs(seed_articles["003"])["earlier in the day"] == ("XXXX-XX-XX", "unresolved")
+    assert _refs(seed_articles["004"])["2018"] == ("2018", "stated")
+
+
+ANCHOR = dt.date(2024, 3, 14)  # a Thursday
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "type_"),
+    [
+        ("The minister met the envoy on Thursday.", "2024-03-14", "DATE"),
+        ("The minister met the envoy on Monday.", "2024-03-11", "DATE"),
+        ("The committee will meet on Monday.", "2024-03-18", "DATE"),
+        ("They spoke this morning.", "2024-03-14TMO", "TIME"),
+        ("It happened yesterday.", "2024-03-13", "DATE"),
+        ("Talks resume next month.", "2024-04", "DATE"),
+        ("Prices rose last year.", "2023", "DATE"),
+        ("The review is due next November.", "2024-11", "DATE"),
+        ("The report came out last week.", "2024-W10", "DATE"),
+        ("A conference is planned for April 18, 2024.", "2024-04-18", "DATE"),
+        ("Officials met on 12 March 2024.", "2024-03-12", "DATE"),
+        ("Fighting has gone on for three years.", "P3Y", "DURATION"),
+        ("The strike lasted twenty-four hours.", "PT24H", "DURATION"),
+        ("The vote was held two weeks ago.", "2024-W09", "DATE"),
+        ("Inspectors visit every week.", "P1W", "SET"),
+        ("The blast came at 10:30 a.m.", "2024-03-14T10:30", "TIME"),
+        ("Results for the fourth quarter were weak.", "2023-Q4", "DATE"),
+        ("In the 1990s the river flooded.", "199", "DATE"),
+        ("Refugees returned in recent years.", "PAST_REF", "DATE"),
+        ("He said it would be ready by Christmas.", "2024-12-25", "DATE"),
+    ],
+)
+def test_rules_against_a_known_anchor(text: str, value: str, type_: str) -> None:
+    refs = find_timerefs(text, ANCHOR)
+    assert [(r.value, r.type) for r in refs] == [(value, type_)], refs
+
+
+def test_undated_text_leaves_unknown_parts_open() -> None:
+    refs = find_timerefs("The envoy arrived on Wednesday and talks resume next month.", None)
+    assert [(r.value, r.origin) for r in refs] == [
+        ("XXXX-WXX-3", "unresolved"),
+        ("XXXX", "unresolved"),
+    ]
+    stated = find_timerefs("The committee was set up in 2018.", None)
+    assert [(r.value, r.origin) for r in stated] == [("2018", "stated")]
+
+
+def test_narrative_months_take_the_year_the_text_is_about() -> None:
+    text = "In 1942 the army crossed the river. In June, it reached the coast."
+    values = [r.value for r in find_timerefs(text, dt.date(2009, 5, 1))]
+    assert values == ["1942", "1942-06"]
+
+
+def test_stage_uses_the_article_date(session_settings: Settings) -> None:
+    article = Article(
+        id="x",
+        text="The talks ended on Tuesday.",
+        source_path="x",
+        published=DateInfo("2024-03-14", "header", "day"),
+    )
+    [ref] = extract_timerefs(article, settings=session_settings).timerefs
+    assert (ref.value, ref.anchor, ref.origin) == ("2024-03-12", "2024-03-14", "resolved-relative")
+
+
+@given(st.text(max_size=300), st.dates(dt.date(1900, 1, 1), dt.date(2099, 12, 31)) | st.none())
+def test_never_crashes_and_spans_stay_inside(text: str, anchor: dt.date | None) -> None:
+    refs = find_timerefs(text, anchor)
+    last_end = 0
+    for ref in refs:
+        assert last_end <= ref.start < ref.end <= len(text)
+        last_end = ref.end
+        assert ref.value
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "on",
+                "Monday",
+                "next",
+                "month",
+                "last",
+                "week",
+                "3",
+                "days",
+                "ago",
+                "May",
+                "2019",
+                "the",
+                "1990s",
+                "this",
+                "morning",
+                "every",
+                "year",
+                "10:30",
+                "p.m.",
+                "Easter",
+                " ",
+            ]
+        ),
+        max_size=12,
+    )
+)
+def test_word_soups_of_time_words(words: list[str]) -> None:
+    text = " ".join(words)
+    for ref in find_timerefs(text, dt.date(2024, 2, 29)):
+        assert text[ref.start : ref.end].strip()
