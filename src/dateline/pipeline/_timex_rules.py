@@ -58,9 +58,9 @@ PARTS_OF_DAY = {
 }
 SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
 
-_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"  # noqa: E501
+_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 _WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
-_NUM = r"(?:\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|(?:a )?couple of|a few|few|several|many|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)"  # noqa: E501
+_NUM = r"(?:\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|(?:a )?couple of|a few|few|several|many|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)"
 _UNIT = r"(?:second|minute|hour|day|week|month|year|decade|century|centurie|quarter)s?"
 _YEAR = r"(?:1[89]\d\d|20\d\d)"
 _PART = r"(?:morning|afternoon|evening|night)"
@@ -462,7 +462,7 @@ def _future_ref(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resol
 
 @rule(
     rf"(?:(?:the\s+)?(?:past|last|next|first|coming|previous)\s+)?({_NUM})[- ]({_UNIT})(?:[- ]long|[- ]old)?"
-)  # noqa: E501
+)
 def _duration(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
     text = m.group(0).lower()
     if text.endswith("old"):
@@ -613,7 +613,7 @@ _ONES = {
 
 @rule(
     r"(?:the\s+year\s+)?(nineteen|two\s+thousand)(?:[- ](?:and\s+)?(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|one|two|three|four|five|six|seven|eight|nine|ten)(?:[- ](one|two|three|four|five|six|seven|eight|nine))?)?"
-)  # noqa: E501
+)
 def _spelled_year(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
     century = 1900 if m.group(1).lower() == "nineteen" else 2000
     rest = (m.group(2) or "").lower()
