@@ -70,3 +70,21 @@ def test_public_surface_is_pinned() -> None:
         "load_settings",
         "open_store",
     ]
+
+
+def test_claims_command_lists_speakers_numbers_and_notes(seeds_dir: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "claims.db")
+    assert runner.invoke(app, ["ingest", str(seeds_dir), "--db", db]).exit_code == 0
+    rows = json.loads(runner.invoke(app, ["claims", "--db", db, "--json"]).stdout)
+    speakers = {(r["speaker"] or {}).get("text") for r in rows}
+    assert {"Assad", "Lavrentiev", "Hussein Makhlouf", "Mizintsev"} <= speakers
+    numbers = [q for r in rows for q in r["quantities"] if q["value"] == 2_500_000]
+    assert numbers and numbers[0]["unit"] == "returnees"
+    from_000 = [r for r in rows if (r["speaker"] or {}).get("text") == "Lavrentiev"]
+    assert from_000 and from_000[0]["notes"][0]["kind"] == "disclaimer"
+    only = json.loads(
+        runner.invoke(app, ["claims", "--db", db, "--json", "--speaker", "Mizintsev"]).stdout
+    )
+    assert only and all("Mizintsev" in r["speaker"]["text"] for r in only)
+    table = runner.invoke(app, ["claims", "--db", db])
+    assert table.exit_code == 0 and "unverified" in table.stdout

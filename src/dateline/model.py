@@ -115,6 +115,7 @@ class Quote:
     direct: bool = False
     speaker: Span | None = None  # the person/organisation mention the source resolves to
     speaker_label: str | None = None  # PERSON or ORG
+    fragments: tuple[Span, ...] = ()  # further content pieces ("...," he said. "...")
 
 
 @dataclass(frozen=True, slots=True)
