@@ -30,11 +30,10 @@ def test_articles_json_on_the_samples(seeds_dir: Path, tmp_path: Path) -> None:
             assert row["text"][entity["start"] : entity["end"]] == entity["text"]
     by_file = {Path(r["source_path"]).name[:3]: r for r in rows}
     assert by_file["002"]["byline"] == "Khaled Iskef"
-    assert by_file["002"]["published"] == {
-        "value": None,
-        "origin": "unknown",
-        "granularity": "unknown",
-    }
+    # Undated on its own; ingest then links it to its twin 001 and marks the date inferred.
+    assert by_file["002"]["published"]["value"] == "2020-10-29"
+    assert by_file["002"]["published"]["origin"] == "inferred-from-twin"
+    assert by_file["002"]["published"]["twin_id"] == by_file["001"]["id"]
     assert by_file["000"]["published"]["origin"] == "header"
     assert by_file["000"]["notes"][0]["kind"] == "disclaimer"
     assert {"text": "SANA", "label": "ORG"}.items() <= next(

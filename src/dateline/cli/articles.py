@@ -40,8 +40,11 @@ def ingest_command(
         bool, typer.Option("--force", help="Re-process inputs that are already stored.")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
+    link: Annotated[
+        bool, typer.Option("--link/--no-link", help="Group the corpus after storing.")
+    ] = True,
 ) -> None:
-    """Read, clean, annotate and store articles; bad files are reported and skipped."""
+    """Read, clean, annotate and store articles, then group them; bad files are skipped."""
     settings = settings_from(db, config)
     err = Console(stderr=True)
     with store_from(settings) as store:
@@ -80,6 +83,15 @@ def ingest_command(
                 f"{report.unchanged} unchanged, {report.skipped} already stored, "
                 f"{report.failed} failed; {store.count_articles()} articles in {store.path}"
             )
+        if link and (report.inserted or report.updated):
+            from dateline.link.run import link_corpus
+
+            linked = link_corpus(store, settings=settings)
+            if not quiet:
+                typer.echo(
+                    f"grouped: {linked.copies} copy groups, {linked.same_event} same-event "
+                    f"groups, {linked.threads} threads, {linked.dates_inferred} dates inferred"
+                )
     if report.failed:
         raise typer.Exit(1)
 
@@ -133,7 +145,7 @@ def show_command(
     if as_json:
         _print_json(view | {"sources": sources})
         return
-    out = Console()
+    out = Console() if Console().is_terminal else Console(width=160, soft_wrap=True)
     out.rule(f"[bold]{article.title or '(no title)'}")
     pub = view["published"]
     out.print(

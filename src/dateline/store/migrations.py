@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dateline.store._schema_links import GROUPS_SQL
+
 
 @dataclass(frozen=True, slots=True)
 class Migration:
@@ -70,4 +72,5 @@ MIGRATIONS: list[Migration] = [
         );
         """,
     ),
+    Migration("0100_groups", GROUPS_SQL),
 ]

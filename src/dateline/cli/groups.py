@@ -1,0 +1,102 @@
+"""Commands over article groups: `link`, `groups`, `compare`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from dateline.cli.app import DbOption, JsonOption, app, fail, settings_from, store_from
+from dateline.errors import DatelineError
+from dateline.link.dedup import compare, overlap, shingles
+from dateline.link.run import link_corpus
+from dateline.store.groups import group_view, load_groups
+
+
+@app.command("link")
+def link_command(db: DbOption = None) -> None:
+    """Group the stored articles: copies, same-event reports, story threads; date twins."""
+    settings = settings_from(db)
+    with store_from(settings) as store:
+        report = link_corpus(store, settings=settings)
+    typer.echo(
+        f"linked {report.articles} articles: {report.copies} copy groups, {report.same_event} "
+        f"same-event groups, {report.threads} threads, {report.dates_inferred} dates inferred"
+    )
+
+
+@app.command("groups")
+def groups_command(
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    kind: Annotated[str | None, typer.Option(help="copy, same-event or thread")] = None,
+) -> None:
+    """List article groups with their members, score and evidence."""
+    settings = settings_from(db)
+    with store_from(settings) as store:
+        views = [group_view(store, g) for g in load_groups(store, kind)]
+    if as_json:
+        sys.stdout.write(json.dumps(views, ensure_ascii=False, indent=2) + "\n")
+        return
+    out = Console(width=160) if not Console().is_terminal else Console()
+    for view in views:
+        out.print(
+            f"[bold]{view['kind']}[/bold] {view['id']}  score {view['score']}  "
+            f"{'; '.join(view['evidence'])}",
+            highlight=False,
+        )
+        for m in view["members"]:
+            out.print(
+                f"   {m['id']}  {m['published'] or '-':10s} {m['published_origin']:18s} "
+                f"{(m['title'] or m['source_path'])[:90]}",
+                markup=False,
+                highlight=False,
+            )
+
+
+@app.command("compare")
+def compare_command(
+    first: Annotated[str, typer.Argument(help="article id (prefix)")],
+    second: Annotated[str, typer.Argument(help="article id (prefix)")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show the passages two articles share and what each adds."""
+    settings = settings_from(db)
+    with store_from(settings) as store:
+        try:
+            a, b = store.get_article(first), store.get_article(second)
+        except DatelineError as exc:
+            fail(exc)
+            return
+    result = compare(a, b)
+    ov = overlap(shingles(a.text), shingles(b.text))
+    data: dict[str, Any] = {
+        "a": a.id, "b": b.id, "jaccard": round(ov.jaccard, 4),
+        "containment": round(ov.containment, 4),
+        "shared": [{"a": a.text[x.start:x.end], "b": b.text[y.start:y.end], "score": s}
+                   for x, y, s in result.shared],
+        "only_a": [a.text[s.start:s.end] for s in result.only_a],
+        "only_b": [b.text[s.start:s.end] for s in result.only_b],
+    }  # fmt: skip
+    if as_json:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return
+    out = Console(width=160) if not Console().is_terminal else Console()
+    out.print(
+        f"{a.id} vs {b.id}: word 5-gram Jaccard {data['jaccard']}, "
+        f"containment {data['containment']}",
+        highlight=False,
+    )
+    for title, items in (
+        (f"shared ({len(data['shared'])})", [s["a"] for s in data["shared"]]),
+        (f"only in {a.id}", data["only_a"]),
+        (f"only in {b.id}", data["only_b"]),
+    ):
+        out.rule(title)
+        for text in items:
+            out.print(text, markup=False, highlight=False)
+            out.print()

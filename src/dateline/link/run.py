@@ -1,0 +1,60 @@
+"""Run every corpus-level link step over a store: copies, same-event groups, threads, dates."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from dateline.link.cluster import LinkSettings, _components, same_event_groups, thread_groups
+from dateline.link.dedup import find_copies
+from dateline.link.twins import infer_dates
+from dateline.model import Group
+from dateline.readers._bytes import content_hash
+from dateline.settings import Settings
+from dateline.store import Store
+from dateline.store.groups import replace_links
+
+
+@dataclass(frozen=True, slots=True)
+class LinkReport:
+    """What a link run found."""
+
+    articles: int
+    copies: int
+    same_event: int
+    threads: int
+    dates_inferred: int
+
+
+def link_settings(settings: Settings) -> LinkSettings:
+    """Grouping thresholds, with overrides from a `[link]` table in the settings file."""
+    known = {f.name for f in dataclasses.fields(LinkSettings)}
+    given = {k: v for k, v in settings.extra.get("link", {}).items() if k in known}
+    return LinkSettings(**given)
+
+
+def link_corpus(store: Store, *, settings: Settings) -> LinkReport:
+    """Recompute links and groups over the stored corpus and date undated twins."""
+    articles = list(store.iter_articles())
+    cfg = link_settings(settings)
+    links = find_copies(articles)
+    copy_groups = [
+        Group(
+            id="cp-" + content_hash("|".join(sorted(c)))[:12],
+            kind="copy",
+            members=tuple(sorted(c)),
+            score=max(x.score for x in links if x.a in c and x.b in c),
+            evidence=tuple(
+                f"{x.kind} {x.a[:8]}~{x.b[:8]} ({x.score:.2f})" for x in links if x.a in c
+            ),
+        )
+        for c in _components([a.id for a in articles], [(x.a, x.b) for x in links])
+        if len(c) > 1
+    ]
+    events = same_event_groups(articles, cfg)
+    threads = thread_groups(articles, cfg)
+    replace_links(store, links, [*copy_groups, *events, *threads])
+    dated = infer_dates(articles, events, settings=settings)
+    if dated:
+        store.upsert_articles(dated)
+    return LinkReport(len(articles), len(copy_groups), len(events), len(threads), len(dated))

@@ -1,0 +1,24 @@
+"""Schema of the link tables (kept apart so migrations import no store code)."""
+
+GROUPS_SQL = """
+CREATE TABLE article_links (
+    a TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    b TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    score REAL NOT NULL,
+    evidence TEXT NOT NULL,
+    PRIMARY KEY (a, b, kind)
+);
+CREATE TABLE article_groups (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    score REAL NOT NULL,
+    evidence TEXT NOT NULL
+);
+CREATE TABLE group_members (
+    group_id TEXT NOT NULL REFERENCES article_groups(id) ON DELETE CASCADE,
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    PRIMARY KEY (group_id, article_id)
+);
+CREATE INDEX group_members_article ON group_members(article_id);
+"""
