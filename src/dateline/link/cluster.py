@@ -147,26 +147,60 @@ def date_compatible(a: Features, b: Features, days: int) -> bool:
 def _average_linkage(
     ids: list[str], sim: dict[tuple[str, str], float], cut: float
 ) -> list[list[str]]:
-    """Agglomerative clustering (average linkage) of one component; missing pairs count 0."""
-    clusters = [[i] for i in ids]
-    while len(clusters) > 1:
-        best, pair = cut, None
-        for x in range(len(clusters)):
-            for y in range(x + 1, len(clusters)):
-                total = sum(
-                    sim.get((a, b) if a < b else (b, a), 0.0)
-                    for a in clusters[x]
-                    for b in clusters[y]
-                )
-                score = total / (len(clusters[x]) * len(clusters[y]))
-                if score >= best:
-                    best, pair = score, (x, y)
-        if pair is None:
+    """Agglomerative clustering (average linkage) of one component; missing pairs count 0.
+
+    Keeps a matrix of summed similarities between clusters and updates it on each merge, so
+    a component of k articles costs O(k^2) per merge with NumPy doing the inner loops.
+    """
+    k = len(ids)
+    index = {a: i for i, a in enumerate(ids)}
+    sums = np.zeros((k, k))
+    for (a, b), score in sim.items():
+        if a in index and b in index:
+            sums[index[a], index[b]] = sums[index[b], index[a]] = score
+    sizes = np.ones(k)
+    alive = np.ones(k, dtype=bool)
+    members = [[a] for a in ids]
+    while alive.sum() > 1:
+        avg = sums / np.outer(sizes, sizes)
+        avg[~alive, :] = -1.0
+        avg[:, ~alive] = -1.0
+        np.fill_diagonal(avg, -1.0)
+        flat = int(np.argmax(avg))
+        x, y = divmod(flat, k)
+        if avg[x, y] < cut:
             break
-        x, y = pair
-        clusters[x] = clusters[x] + clusters[y]
-        del clusters[y]
-    return clusters
+        sums[x, :] += sums[y, :]
+        sums[:, x] += sums[:, y]
+        sums[x, x] = 0.0
+        sums[y, :] = 0.0
+        sums[:, y] = 0.0
+        sizes[x] += sizes[y]
+        alive[y] = False
+        members[x] += members[y]
+        members[y] = []
+    return [m for m in members if m]
+
+
+MAX_COMPONENT = 400  # articles clustered together at most; larger components are split first
+
+
+def _bounded_components(
+    ids: Sequence[str], sim: dict[tuple[str, str], float], cut: float
+) -> list[list[str]]:
+    """Components of the graph of pairs at or above the cut, split until none is too large."""
+    out: list[list[str]] = []
+    pending = [(list(ids), cut)]
+    while pending:
+        nodes, level = pending.pop()
+        node_set = set(nodes)
+        edges = [p for p, v in sim.items() if v >= level and p[0] in node_set and p[1] in node_set]
+        for component in _components(nodes, edges):
+            if len(component) > MAX_COMPONENT and level < 1.0:
+                pending.append((component, level + max(0.02, level * 0.25)))
+            else:
+                out.append(component)
+    return out
 
 
 def _components(ids: Sequence[str], edges: Sequence[tuple[str, str]]) -> list[list[str]]:
@@ -199,10 +233,10 @@ def same_event_groups(articles: Sequence[Article], cfg: LinkSettings | None = No
         if not date_compatible(by_id[a], by_id[b], cfg.date_gate_days):
             continue
         score = tfidf.cosine(a, b)
-        if score >= cfg.same_event * 0.5:
+        if score >= cfg.same_event:
             sim[(a, b)] = score
     groups = []
-    for component in _components([d.id for d in docs], list(sim)):
+    for component in _bounded_components([d.id for d in docs], sim, cfg.same_event):
         if len(component) < 2:
             continue
         for cluster in _average_linkage(sorted(component), sim, cfg.same_event):
