@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import json
 import random
 import resource
@@ -21,12 +22,19 @@ from dateline.link.dedup import find_copies
 from dateline.model import Article, DateInfo, Mention
 
 FIRST = "Amina Boris Chen Dara Elif Farid Gita Hugo Ines Jonas Kemal Lina Marek Nadia Omar".split()
-LAST = "Haddad Ivanov Okafor Silva Novak Rahimi Costa Moreau Kaya Berg Torres Lund Sato Reyes".split()
+LAST = "Haddad Ivanov Okafor Silva Novak Rahimi Costa Moreau Kaya Berg Torres Lund Sato".split()
 PLACES = "Valmora Kesh Nahrabad Velgorod Sarnbridge Marentia Kellport Duneholm Ostrava".split()
-VERBS = [("met", "held talks with"), ("accused", "blamed"), ("visited", "travelled to see"),
-         ("phoned", "spoke by telephone with"), ("signed a deal with", "agreed terms with")]
-FILLER = ("officials said the talks covered water, trade, refugees, security and the border "
-          "while analysts expected further rounds in the coming weeks").split()
+VERBS = [
+    ("met", "held talks with"),
+    ("accused", "blamed"),
+    ("visited", "travelled to see"),
+    ("phoned", "spoke by telephone with"),
+    ("signed a deal with", "agreed terms with"),
+]
+FILLER = (
+    "officials said the talks covered water, trade, refugees, security and the border "
+    "while analysts expected further rounds in the coming weeks"
+).split()
 
 
 def synthetic(n: int, seed: int = 1) -> list[Article]:
@@ -44,11 +52,15 @@ def synthetic(n: int, seed: int = 1) -> list[Article]:
         date = day0 + dt.timedelta(days=rng.randrange(365))
         for outlet in range(rng.randint(1, 4)):
             words = rng.sample(FILLER, 12)
-            text = (f"{a} {verb[outlet % 2]} {b} in {place} on Monday. " + " ".join(words) + ". "
-                    f"Event {event} drew comment from {place} residents, outlet {outlet} reported.")
-            mentions = (Mention(0, len(a), "PERSON"),
-                        Mention(text.index(b), text.index(b) + len(b), "PERSON"),
-                        Mention(text.index(place), text.index(place) + len(place), "GPE"))
+            text = (
+                f"{a} {verb[outlet % 2]} {b} in {place} on Monday. " + " ".join(words) + ". "
+                f"Event {event} drew comment from {place} residents, outlet {outlet} reported."
+            )
+            mentions = (
+                Mention(0, len(a), "PERSON"),
+                Mention(text.index(b), text.index(b) + len(b), "PERSON"),
+                Mention(text.index(place), text.index(place) + len(place), "GPE"),
+            )
             articles.append(Article(
                 id=f"s{len(articles)}", text=text, source_path="synthetic",
                 published=DateInfo((date + dt.timedelta(days=outlet)).isoformat(), "record", "day"),
@@ -73,15 +85,26 @@ def main() -> None:
         groups = same_event_groups(articles)
         t2 = time.perf_counter()
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        results.append({"n": n, "copies_s": round(t1 - t0, 2), "group_s": round(t2 - t1, 2),
-                        "groups": len(groups), "copy_links": len(copies),
-                        "peak_rss_mib": round(rss)})
-        print(f"{n:>8} articles: copies {t1 - t0:7.1f}s, same-event {t2 - t1:7.1f}s, "
-              f"{len(groups)} groups, peak RSS {rss:.0f} MiB", flush=True)
-    for small, big in zip(results, results[1:], strict=False):
+        results.append(
+            {
+                "n": n,
+                "copies_s": round(t1 - t0, 2),
+                "group_s": round(t2 - t1, 2),
+                "groups": len(groups),
+                "copy_links": len(copies),
+                "peak_rss_mib": round(rss),
+            }
+        )
+        print(
+            f"{n:>8} articles: copies {t1 - t0:7.1f}s, same-event {t2 - t1:7.1f}s, "
+            f"{len(groups)} groups, peak RSS {rss:.0f} MiB",
+            flush=True,
+        )
+    for small, big in itertools.pairwise(results):
         size_ratio = big["n"] / small["n"]
         time_ratio = (big["copies_s"] + big["group_s"]) / max(
-            1e-9, small["copies_s"] + small["group_s"])
+            1e-9, small["copies_s"] + small["group_s"]
+        )
         print(f"  {small['n']} -> {big['n']}: size x{size_ratio:.1f}, time x{time_ratio:.1f}")
         results[-1]["growth_time_ratio"] = round(time_ratio, 2)
     print(json.dumps(results[-1]))
