@@ -21,6 +21,10 @@ DateOrigin = Literal[
     "record",  # a field of a JSONL/CSV/feed record
     "text",  # a dateline in the article text
     "inferred-from-twin",  # copied from a same-event article (link stage)
+    "stated",  # an event date written in full in the text
+    "resolved-relative",  # an event date resolved from "on Wednesday" against the article date
+    "resolved-from-inferred",  # ... against a date inferred from a twin
+    "publication-date",  # an event dated by its article's publication date, for want of better
     "unknown",
 ]
 Granularity = Literal[

@@ -1,0 +1,296 @@
+"""Events stage: PLOVER-typed events with actors, recipients, attendees, place, date, evidence.
+
+Triggers come from a shipped lexicon (`data/plover_triggers.tsv`: verbs, verb+particle,
+"hold talks", nouns) matched on the spaCy parse; participants are the entity mentions in the
+trigger's subject and object phrases. PLOVER's rules applied: in CONSULT the visitor is the
+actor and the host the recipient ("Assad received Lavrentiev": Lavrentiev -> Assad); a meeting
+announced for the future is an AGREE (to meet); negated triggers give no event. Guard against
+a known parser trap: a subject that is the object of an earlier "after meeting X" clause is
+not taken as the actor of the main clause.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, replace
+from importlib import resources
+from typing import Any
+
+from dateline.model import Article, DateInfo, Event, Mention, Participant, Span
+from dateline.pipeline import Stage
+from dateline.settings import Settings
+
+_PARTY_LABELS = ("PERSON", "ORG", "GPE", "NORP")
+_PLACE_LABELS = ("GPE", "LOC", "FAC")
+_HOST_VERBS = frozenset({"receive", "host", "welcome"})
+_FUTURE = frozenset({"will", "shall", "would", "'ll"})
+_ATTEND = frozenset({"attend", "join", "participate"})
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """A lexicon entry: PLOVER type, mode and CAMEO code."""
+
+    type: str
+    mode: str | None
+    cameo: str | None
+
+
+@functools.lru_cache(maxsize=1)
+def lexicon() -> tuple[dict[str, Trigger], dict[tuple[str, str], Trigger], dict[str, Trigger]]:
+    """Verb, two-word and noun triggers from the shipped table."""
+    verbs: dict[str, Trigger] = {}
+    pairs: dict[tuple[str, str], Trigger] = {}
+    nouns: dict[str, Trigger] = {}
+    table = resources.files("dateline").joinpath("data/plover_triggers.tsv").read_text("utf-8")
+    for line in table.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        cols = [*line.split("\t"), "", "", "", ""][:5]
+        lemma, type_, mode, cameo, pos = cols
+        trigger = Trigger(type_, mode or None, cameo or None)
+        if pos == "NOUN":
+            nouns[lemma] = trigger
+        elif " " in lemma:
+            first, second = lemma.split(" ", 1)
+            pairs[(first, second)] = trigger
+        else:
+            verbs[lemma] = trigger
+    return verbs, pairs, nouns
+
+
+def _match(token: Any) -> Trigger | None:
+    verbs, pairs, nouns = lexicon()
+    lemma = token.lemma_.lower()
+    if token.pos_ == "VERB":
+        for child in token.children:
+            key = (lemma, child.lemma_.lower())
+            if key in pairs and child.dep_ in ("prt", "prep", "dobj"):
+                return pairs[key]
+        return verbs.get(lemma)
+    if token.pos_ == "NOUN":
+        return nouns.get(lemma)
+    return None
+
+
+def _mentions_in(article: Article, tokens: list[Any], labels: tuple[str, ...]) -> list[Mention]:
+    if not tokens:
+        return []
+    start = min(t.idx for t in tokens)
+    end = max(t.idx + len(t.text) for t in tokens)
+    return [m for m in article.mentions if m.label in labels and start <= m.start and m.end <= end]
+
+
+def _phrase(token: Any) -> list[Any]:
+    return [t for t in token.subtree if not (t.dep_ == "relcl" or t.head.dep_ == "relcl")]
+
+
+def _roles(token: Any) -> tuple[list[Any], list[Any]]:
+    """Subject-side and object-side phrases of a trigger (verb, or noun under a light verb)."""
+    verb = token if token.pos_ == "VERB" else token.head
+    subjects: list[Any] = []
+    objects: list[Any] = []
+    passive = any(c.dep_ == "nsubjpass" for c in verb.children)
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            (objects if passive else subjects).extend(_phrase(child))
+        elif child.dep_ == "agent":
+            subjects.extend(t for c in child.children for t in _phrase(c))
+        elif child.dep_ in ("dobj", "dative") and child is not token:
+            objects.extend(_phrase(child))
+    holder = token if token.pos_ == "NOUN" else verb
+    for child in [*holder.children, *(verb.children if holder is not verb else [])]:
+        if child.dep_ == "prep" and child.lower_ in ("with", "to", "against", "on"):
+            objects.extend(t for c in child.children if c.dep_ == "pobj" for t in _phrase(c))
+    return subjects, objects
+
+
+def _place(article: Article, token: Any, sent: Any) -> Span | None:
+    verb = token if token.pos_ == "VERB" else token.head
+    for node in (token, verb):
+        for child in node.children:
+            if child.dep_ == "prep" and child.lower_ in ("in", "at"):
+                found = _mentions_in(article, list(child.subtree), _PLACE_LABELS)
+                if found:
+                    return Span(found[0].start, found[0].end)
+    return None
+
+
+def _date(article: Article, sent: Any) -> tuple[DateInfo, Span | None]:
+    for ref in article.timerefs:
+        if sent.start_char <= ref.start < sent.end_char and ref.type in ("DATE", "TIME"):
+            if ref.origin == "unresolved" or not ref.value[:4].isdigit():
+                continue
+            value = ref.value[:10]
+            granularity = "day" if len(value) == 10 else ("month" if len(value) == 7 else "year")
+            origin = "stated" if ref.origin == "stated" else ref.origin
+            if origin not in ("stated", "resolved-relative", "resolved-from-inferred"):
+                origin = "stated"
+            return DateInfo(value, origin, granularity), Span(ref.start, ref.end)  # type: ignore[arg-type]
+    if article.published.value:
+        return DateInfo(
+            article.published.value, "publication-date", article.published.granularity
+        ), None
+    return DateInfo(), None
+
+
+_LIGHT_VERBS = frozenset(
+    {
+        "hold",
+        "have",
+        "conduct",
+        "attend",
+        "begin",
+        "start",
+        "host",
+        "open",
+        "sign",
+        "reach",
+        "conclude",
+        "launch",
+        "stage",
+        "carry",
+        "deliver",
+    }
+)
+
+
+def _heads(article: Article, mentions: list[Mention]) -> list[Mention]:
+    """Keep the participants a phrase is about, not the words that describe them.
+
+    "Russian Special Envoy to Syria Alexander Lavrentiev" is Lavrentiev: people first, then
+    organisations, then countries and nationalities; places after "in"/"at" are not parties.
+    """
+    text = article.text
+    parties = [
+        m
+        for m in mentions
+        if not text[max(0, m.start - 4) : m.start].lower().endswith(("in ", "at "))
+    ]
+    for labels in (("PERSON",), ("ORG",), ("GPE", "NORP")):
+        chosen = [m for m in parties if m.label in labels]
+        if chosen:
+            return chosen
+    return []
+
+
+_PARTY_NOUNS = frozenset(
+    "police army troops soldiers forces rebels militants protesters demonstrators government "
+    "officials ministry president minister leaders delegation authorities court opposition "
+    "party parliament workers students residents villagers refugees guerrillas insurgents "
+    "gunmen activists diplomats envoy spokesman negotiators countries states allies union "
+    "company ministers embassy navy militia commander".split()
+)
+
+
+def _common_party(tokens: list[Any]) -> list[Mention]:
+    """The head noun of a phrase as an unnamed party, when it names a kind of actor."""
+    heads = [t for t in tokens if t.head not in tokens or t.head is t]
+    for head in heads:
+        if head.pos_ in ("NOUN", "PROPN") and head.lemma_.lower() in _PARTY_NOUNS | {
+            w.rstrip("s") for w in _PARTY_NOUNS
+        }:
+            return [Mention(head.idx, head.idx + len(head.text), "PARTY")]
+    return []
+
+
+def _sentence_place(article: Article, sent: Any) -> Span | None:
+    text = article.text
+    for m in article.mentions:
+        in_sentence = m.label in _PLACE_LABELS and sent.start_char <= m.start < sent.end_char
+        if in_sentence and text[max(0, m.start - 4) : m.start].lower().endswith(("in ", "at ")):
+            return Span(m.start, m.end)
+    return None
+
+
+def _participants(mentions: list[Mention]) -> tuple[Participant, ...]:
+    seen: set[tuple[int, int]] = set()
+    out = []
+    for m in mentions:
+        if (m.start, m.end) not in seen:
+            seen.add((m.start, m.end))
+            out.append(Participant(m.start, m.end, m.entity_id))
+    return tuple(out)
+
+
+def extract_events(article: Article, *, settings: Settings) -> Article:
+    """Attach the article's PLOVER events."""
+    doc = article.doc
+    if doc is None:
+        from dateline.pipeline.annotate import nlp_for
+
+        doc = nlp_for(settings)(article.text)
+    events: list[Event] = []
+    for sent in doc.sents:
+        for token in sent:
+            trigger = _match(token)
+            if trigger is None:
+                continue
+            verb = token if token.pos_ == "VERB" else token.head
+            if any(c.dep_ == "neg" for c in verb.children):
+                continue  # "did not meet": nothing happened
+            if token.pos_ == "NOUN" and not (
+                token.head.lemma_.lower() in _LIGHT_VERBS
+                or any(c.dep_ == "prep" and c.lower_ in ("with", "between") for c in token.children)
+            ):
+                continue  # a noun names an event only when something is done with it
+            subj_tokens, obj_tokens = _roles(token)
+            actors = _heads(article, _mentions_in(article, subj_tokens, _PARTY_LABELS))
+            recipients = _heads(article, _mentions_in(article, obj_tokens, _PARTY_LABELS))
+            # Unnamed parties ("police", "protesters", "rebels") still make an event.
+            actors = actors or _common_party(subj_tokens)
+            recipients = recipients or _common_party(obj_tokens)
+            if not actors and not recipients:
+                continue
+            type_, mode = trigger.type, trigger.mode
+            if type_ == "CONSULT" and verb.lemma_.lower() in _HOST_VERBS:
+                actors, recipients = recipients, actors  # visitor acts, host receives
+            future = any(c.lower_ in _FUTURE for c in verb.children if c.dep_ == "aux")
+            if type_ == "CONSULT" and future:
+                type_, mode = "AGREE", "consult"  # a meeting to come is an agreement to meet
+            date, date_ref = _date(article, sent)
+            events.append(
+                Event(
+                    type=type_,
+                    evidence=Span(sent.start_char, sent.end_char),
+                    mode=mode,
+                    cameo=trigger.cameo,
+                    trigger=Span(token.idx, token.idx + len(token.text)),
+                    actors=_participants(actors),
+                    recipients=_participants([m for m in recipients if m not in actors]),
+                    place=_place(article, token, sent) or _sentence_place(article, sent),
+                    date=date,
+                    date_ref=date_ref,
+                    confidence=0.6 if token.pos_ == "NOUN" else 0.75,
+                )
+            )
+    return replace(article, events=tuple(_attach_attendees(article, doc, events)))
+
+
+def _attach_attendees(article: Article, doc: Any, events: list[Event]) -> list[Event]:
+    """ "The meeting was attended by X, Y and Z": attendees of the latest CONSULT before it."""
+    for sent in doc.sents:
+        if not any(t.lemma_.lower() in _ATTEND for t in sent):
+            continue
+        people = [
+            m for m in article.mentions
+            if m.label == "PERSON" and sent.start_char <= m.start < sent.end_char
+        ]  # fmt: skip
+        earlier = [
+            i for i, e in enumerate(events)
+            if e.type == "CONSULT" and e.evidence.start <= sent.start_char
+        ]  # fmt: skip
+        if people and earlier:
+            i = earlier[-1]
+            taken = {(p.start, p.end) for p in (*events[i].actors, *events[i].recipients)}
+            extra = [m for m in people if (m.start, m.end) not in taken]
+            events[i] = replace(events[i], attendees=events[i].attendees + _participants(extra))
+    return events
+
+
+STAGE = Stage(
+    name="events",
+    run=extract_events,
+    needs=frozenset({"text", "mentions", "sentences"}),
+    adds=frozenset({"events"}),
+)
