@@ -24,7 +24,8 @@ def link_command(db: DbOption = None) -> None:
         report = link_corpus(store, settings=settings)
     typer.echo(
         f"linked {report.articles} articles: {report.copies} copy groups, {report.same_event} "
-        f"same-event groups, {report.threads} threads, {report.dates_inferred} dates inferred"
+        f"same-event groups, {report.threads} threads, {report.dates_inferred} dates inferred, "
+        f"{report.entities} entities"
     )
 
 

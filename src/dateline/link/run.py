@@ -7,11 +7,13 @@ from dataclasses import dataclass
 
 from dateline.link.cluster import LinkSettings, _components, same_event_groups, thread_groups
 from dateline.link.dedup import find_copies
+from dateline.link.identities import resolve_identities
 from dateline.link.twins import infer_dates
-from dateline.model import Group
+from dateline.model import Article, Group
 from dateline.readers._bytes import content_hash
 from dateline.settings import Settings
 from dateline.store import Store
+from dateline.store.entities import replace_entities
 from dateline.store.groups import replace_links
 
 
@@ -24,6 +26,7 @@ class LinkReport:
     same_event: int
     threads: int
     dates_inferred: int
+    entities: int = 0
 
 
 def link_settings(settings: Settings) -> LinkSettings:
@@ -55,6 +58,47 @@ def link_corpus(store: Store, *, settings: Settings) -> LinkReport:
     threads = thread_groups(articles, cfg)
     replace_links(store, links, [*copy_groups, *events, *threads])
     dated = infer_dates(articles, events, settings=settings)
-    if dated:
-        store.upsert_articles(dated)
-    return LinkReport(len(articles), len(copy_groups), len(events), len(threads), len(dated))
+    by_id = {a.id: a for a in articles} | {a.id: a for a in dated}
+    resolved = resolve_identities(list(by_id.values()))
+    replace_entities(store, resolved.entities)
+    changed = {a.id for a in dated}
+    for article_id, article in list(by_id.items()):
+        linked = _with_entities(article, resolved.mention_entity)
+        if linked != article:
+            by_id[article_id] = linked
+            changed.add(article_id)
+    if changed:
+        store.upsert_articles([by_id[i] for i in sorted(changed)])
+    return LinkReport(
+        len(articles),
+        len(copy_groups),
+        len(events),
+        len(threads),
+        len(dated),
+        len(resolved.entities),
+    )
+
+
+def _with_entities(article: Article, mention_entity: dict[tuple[str, int, int], str]) -> Article:
+    """The article with entity ids on its mentions and on its events' participants."""
+
+    def eid(start: int, end: int) -> str | None:
+        return mention_entity.get((article.id, start, end))
+
+    mentions = tuple(
+        dataclasses.replace(m, entity_id=eid(m.start, m.end)) for m in article.mentions
+    )
+    events = tuple(
+        dataclasses.replace(
+            e,
+            actors=tuple(dataclasses.replace(p, entity_id=eid(p.start, p.end)) for p in e.actors),
+            recipients=tuple(
+                dataclasses.replace(p, entity_id=eid(p.start, p.end)) for p in e.recipients
+            ),
+            attendees=tuple(
+                dataclasses.replace(p, entity_id=eid(p.start, p.end)) for p in e.attendees
+            ),
+        )
+        for e in article.events
+    )
+    return dataclasses.replace(article, mentions=mentions, events=events)

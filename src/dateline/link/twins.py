@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from dateline.link.dates import reresolve_timerefs
 from dateline.model import Article, DateInfo, Group
+from dateline.pipeline.events import redate_events
 from dateline.settings import Settings
 
 
@@ -41,6 +42,7 @@ def infer_dates(
             if article.published == date:
                 continue
             updated = reresolve_timerefs(replace(article, published=date), settings=settings)
+            updated = redate_events(updated)
             by_id[member] = updated
             changed.append(updated)
     return changed

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any
 
-from dateline.model import Article, DateInfo, Event, Mention, Participant, Span
+from dateline.model import Article, DateInfo, DateOrigin, Event, Mention, Participant, Span
 from dateline.pipeline import Stage
 from dateline.settings import Settings
 
@@ -117,6 +117,7 @@ def _place(article: Article, token: Any, sent: Any) -> Span | None:
 
 
 def _date(article: Article, sent: Any) -> tuple[DateInfo, Span | None]:
+    """The event's date: a resolved time expression in its sentence, else the article's."""
     for ref in article.timerefs:
         if sent.start_char <= ref.start < sent.end_char and ref.type in ("DATE", "TIME"):
             if ref.origin == "unresolved" or not ref.value[:4].isdigit():
@@ -127,10 +128,13 @@ def _date(article: Article, sent: Any) -> tuple[DateInfo, Span | None]:
             if origin not in ("stated", "resolved-relative", "resolved-from-inferred"):
                 origin = "stated"
             return DateInfo(value, origin, granularity), Span(ref.start, ref.end)  # type: ignore[arg-type]
-    if article.published.value:
-        return DateInfo(
-            article.published.value, "publication-date", article.published.granularity
-        ), None
+    pub = article.published
+    if pub.value:
+        # An event dated only by its article carries the article date's own standing: a date
+        # inferred from a twin stays marked as inferred.
+        inferred = pub.origin == "inferred-from-twin"
+        standing: DateOrigin = "inferred-from-twin" if inferred else "publication-date"
+        return DateInfo(pub.value, standing, pub.granularity, pub.twin_id), None
     return DateInfo(), None
 
 
@@ -286,6 +290,21 @@ def _attach_attendees(article: Article, doc: Any, events: list[Event]) -> list[E
             extra = [m for m in people if (m.start, m.end) not in taken]
             events[i] = replace(events[i], attendees=events[i].attendees + _participants(extra))
     return events
+
+
+@dataclass(frozen=True, slots=True)
+class _Sentence:
+    start_char: int
+    end_char: int
+
+
+def redate_events(article: Article) -> Article:
+    """Date the article's events again (after its time references or date changed)."""
+    events = []
+    for event in article.events:
+        date, ref = _date(article, _Sentence(event.evidence.start, event.evidence.end))
+        events.append(replace(event, date=date, date_ref=ref))
+    return replace(article, events=tuple(events))
 
 
 STAGE = Stage(

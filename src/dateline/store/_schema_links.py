@@ -22,3 +22,13 @@ CREATE TABLE group_members (
 );
 CREATE INDEX group_members_article ON group_members(article_id);
 """
+
+ENTITIES_SQL = """
+CREATE TABLE entities (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    data TEXT NOT NULL              -- the whole Entity as JSON (aliases, roles, country, sector)
+);
+CREATE INDEX entities_name ON entities(name);
+"""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dateline.store._schema_links import GROUPS_SQL
+from dateline.store._schema_links import ENTITIES_SQL, GROUPS_SQL
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,4 +73,5 @@ MIGRATIONS: list[Migration] = [
         """,
     ),
     Migration("0100_groups", GROUPS_SQL),
+    Migration("0200_entities", ENTITIES_SQL),
 ]
