@@ -189,12 +189,20 @@ def _bounded_components(
     ids: Sequence[str], sim: dict[tuple[str, str], float], cut: float
 ) -> list[list[str]]:
     """Components of the graph of pairs at or above the cut, split until none is too large."""
+    adjacency: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    for (a, b), score in sim.items():
+        adjacency[a].append((b, score))
     out: list[list[str]] = []
     pending = [(list(ids), cut)]
     while pending:
         nodes, level = pending.pop()
         node_set = set(nodes)
-        edges = [p for p, v in sim.items() if v >= level and p[0] in node_set and p[1] in node_set]
+        edges = [
+            (a, b)
+            for a in nodes
+            for b, score in adjacency.get(a, ())
+            if score >= level and b in node_set
+        ]
         for component in _components(nodes, edges):
             if len(component) > MAX_COMPONENT and level < 1.0:
                 pending.append((component, level + max(0.02, level * 0.25)))
