@@ -37,6 +37,16 @@ FILLER = (
 ).split()
 
 
+def _letters(number: int) -> str:
+    """A name suffix made of letters, so each synthetic person has a distinct surname."""
+    out = ""
+    while True:
+        number, digit = divmod(number, 26)
+        out += "abcdefghijklmnopqrstuvwxyz"[digit]
+        if number == 0:
+            return out
+
+
 def synthetic(n: int, seed: int = 1) -> list[Article]:
     """N articles: events told by 1-4 outlets each, with names, places and dates."""
     rng = random.Random(seed)
@@ -45,8 +55,8 @@ def synthetic(n: int, seed: int = 1) -> list[Article]:
     event = 0
     while len(articles) < n:
         event += 1
-        a = f"{rng.choice(FIRST)} {rng.choice(LAST)}{event % 97}"
-        b = f"{rng.choice(FIRST)} {rng.choice(LAST)}{(event * 7) % 89}"
+        a = f"{rng.choice(FIRST)} {rng.choice(LAST)}{_letters(event)}"
+        b = f"{rng.choice(FIRST)} {rng.choice(LAST)}{_letters(event * 7 + 3)}"
         place = rng.choice(PLACES)
         verb = rng.choice(VERBS)
         date = day0 + dt.timedelta(days=rng.randrange(365))
