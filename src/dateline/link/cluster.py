@@ -161,11 +161,9 @@ def _average_linkage(
     sizes = np.ones(k)
     alive = np.ones(k, dtype=bool)
     members = [[a] for a in ids]
+    avg = sums.copy()
+    np.fill_diagonal(avg, -1.0)
     while alive.sum() > 1:
-        avg = sums / np.outer(sizes, sizes)
-        avg[~alive, :] = -1.0
-        avg[:, ~alive] = -1.0
-        np.fill_diagonal(avg, -1.0)
         flat = int(np.argmax(avg))
         x, y = divmod(flat, k)
         if avg[x, y] < cut:
@@ -173,16 +171,21 @@ def _average_linkage(
         sums[x, :] += sums[y, :]
         sums[:, x] += sums[:, y]
         sums[x, x] = 0.0
-        sums[y, :] = 0.0
-        sums[:, y] = 0.0
         sizes[x] += sizes[y]
         alive[y] = False
         members[x] += members[y]
         members[y] = []
+        # Only the merged cluster's row and column change; the dead one leaves the race.
+        row = np.where(alive, sums[x, :] / (sizes[x] * sizes), -1.0)
+        row[x] = -1.0
+        avg[x, :] = row
+        avg[:, x] = row
+        avg[y, :] = -1.0
+        avg[:, y] = -1.0
     return [m for m in members if m]
 
 
-MAX_COMPONENT = 400  # articles clustered together at most; larger components are split first
+MAX_COMPONENT = 300  # articles clustered together at most; larger components are split first
 
 
 def _bounded_components(
