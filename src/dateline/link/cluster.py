@@ -215,13 +215,15 @@ def _bounded_components(
 
 
 def _clusters(
-    component: list[str], sim: dict[tuple[str, str], float], cut: float
+    component: list[str], adjacency: dict[str, list[tuple[str, float]]], cut: float
 ) -> list[list[str]]:
     """Average linkage inside a component; one still too large after splitting (its articles
     are near-identical at every cut tried) is kept whole rather than clustered in cubic time."""
     if len(component) > MAX_COMPONENT:
         return [component]
-    return _average_linkage(sorted(component), sim, cut)
+    members = set(component)
+    local = {(a, b): score for a in component for b, score in adjacency.get(a, ()) if b in members}
+    return _average_linkage(sorted(component), local, cut)
 
 
 def _components(ids: Sequence[str], edges: Sequence[tuple[str, str]]) -> list[list[str]]:
@@ -256,11 +258,14 @@ def same_event_groups(articles: Sequence[Article], cfg: LinkSettings | None = No
         score = tfidf.cosine(a, b)
         if score >= cfg.same_event:
             sim[(a, b)] = score
+    adjacency: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    for (a, b), score in sim.items():
+        adjacency[a].append((b, score))
     groups = []
     for component in _bounded_components([d.id for d in docs], sim, cfg.same_event):
         if len(component) < 2:
             continue
-        for cluster in _clusters(component, sim, cfg.same_event):
+        for cluster in _clusters(component, adjacency, cfg.same_event):
             if len(cluster) < 2:
                 continue
             members = tuple(sorted(cluster))
