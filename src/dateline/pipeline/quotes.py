@@ -271,35 +271,25 @@ _COLON = re.compile(
 )
 
 
+def _from_match(m: re.Match[str]) -> Quote:
+    """A direct quote from a match with named groups source, cue and content."""
+    return Quote(
+        content=Span(m.start("content"), m.end("content")),
+        source=Span(m.start("source"), m.end("source")),
+        cue=Span(m.start("cue"), m.end("cue")),
+        direct=True,
+    )
+
+
 def _signatures(article: Article, text: str) -> list[Quote]:
     """Embedded posts ("... ― Name (@handle)") and "Name: statement" lines."""
-    quotes = []
-    for m in _TWEET.finditer(text):
-        quotes.append(
-            Quote(
-                content=Span(m.start("content"), m.end("content")),
-                source=Span(m.start("source"), m.end("source")),
-                cue=Span(m.start("cue"), m.end("cue")),
-                direct=True,
-            )
-        )
-    for m in _COLON.finditer(text):
-        names = [
-            x
-            for x in article.mentions
-            if x.label in ("PERSON", "ORG")
-            and x.start == m.start("source")
-            and x.end == m.end("source")
-        ]
-        if names:
-            quotes.append(
-                Quote(
-                    content=Span(m.start("content"), m.end("content")),
-                    source=Span(m.start("source"), m.end("source")),
-                    cue=Span(m.start("cue"), m.end("cue")),
-                    direct=True,
-                )
-            )
+    quotes = [_from_match(m) for m in _TWEET.finditer(text)]
+    names = {(x.start, x.end) for x in article.mentions if x.label in ("PERSON", "ORG")}
+    quotes += [
+        _from_match(m)
+        for m in _COLON.finditer(text)
+        if (m.start("source"), m.end("source")) in names
+    ]
     return quotes
 
 
