@@ -206,7 +206,7 @@ def _bounded_components(
             for b, score in adjacency.get(a, ())
             if score >= level and b in node_set
         ]
-        for component in _components(nodes, edges):
+        for component in connected_components(nodes, edges):
             if len(component) > MAX_COMPONENT and level < 1.0:
                 pending.append((component, level + max(0.02, level * 0.25)))
             else:
@@ -226,7 +226,8 @@ def _clusters(
     return _average_linkage(sorted(component), local, cut)
 
 
-def _components(ids: Sequence[str], edges: Sequence[tuple[str, str]]) -> list[list[str]]:
+def connected_components(ids: Sequence[str], edges: Sequence[tuple[str, str]]) -> list[list[str]]:
+    """Group ids linked by edges (union-find); every id is in exactly one component."""
     parent = {i: i for i in ids}
 
     def find(i: str) -> str:
@@ -310,7 +311,7 @@ def thread_groups(articles: Sequence[Article], cfg: LinkSettings | None = None) 
                 if shared >= cfg.thread and len(na & nb) >= 2:
                     edges.append(key)
     groups = []
-    for component in _components([d.id for d in docs], edges):
+    for component in connected_components([d.id for d in docs], edges):
         if len(component) < 2:
             continue
         members = tuple(sorted(component))

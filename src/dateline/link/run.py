@@ -5,11 +5,16 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from dateline.link.cluster import LinkSettings, _components, same_event_groups, thread_groups
+from dateline.link.cluster import (
+    LinkSettings,
+    connected_components,
+    same_event_groups,
+    thread_groups,
+)
 from dateline.link.dedup import find_copies
 from dateline.link.identities import resolve_identities
 from dateline.link.twins import infer_dates
-from dateline.model import Article, Group
+from dateline.model import Article, ArticleLink, Group
 from dateline.readers._bytes import content_hash
 from dateline.settings import Settings
 from dateline.store import Store
@@ -41,18 +46,20 @@ def link_corpus(store: Store, *, settings: Settings) -> LinkReport:
     articles = list(store.iter_articles())
     cfg = link_settings(settings)
     links = find_copies(articles)
+    components = connected_components([a.id for a in articles], [(x.a, x.b) for x in links])
+    component_of = {member: i for i, c in enumerate(components) for member in c}
+    by_component: dict[int, list[ArticleLink]] = {}
+    for link in links:
+        by_component.setdefault(component_of[link.a], []).append(link)
     copy_groups = [
         Group(
-            id="cp-" + content_hash("|".join(sorted(c)))[:12],
+            id="cp-" + content_hash("|".join(sorted(components[i])))[:12],
             kind="copy",
-            members=tuple(sorted(c)),
-            score=max(x.score for x in links if x.a in c and x.b in c),
-            evidence=tuple(
-                f"{x.kind} {x.a[:8]}~{x.b[:8]} ({x.score:.2f})" for x in links if x.a in c
-            ),
+            members=tuple(sorted(components[i])),
+            score=max(x.score for x in group_links),
+            evidence=tuple(f"{x.kind} {x.a[:8]}~{x.b[:8]} ({x.score:.2f})" for x in group_links),
         )
-        for c in _components([a.id for a in articles], [(x.a, x.b) for x in links])
-        if len(c) > 1
+        for i, group_links in sorted(by_component.items())
     ]
     events = same_event_groups(articles, cfg)
     threads = thread_groups(articles, cfg)
