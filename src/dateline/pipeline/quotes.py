@@ -64,7 +64,9 @@ _PRONOUNS = {
 _SPEAKER_LABELS = ("PERSON", "ORG", "NORP")
 _OPEN = '“"«„‘'
 _CLOSE = '”"»“’'
-_QUOTE_RE = re.compile(r"[“\"«„]([^“”\"«»„]{2,})(?:[”\"»]|$|(?=\n))", re.MULTILINE)
+_QUOTE_RE = re.compile(
+    r"(?:[“\"«„]|''|``)((?:(?!''|``)[^“”\"«»„\n]){2,})(?:[”\"»]|''|$|(?=\n))", re.MULTILINE
+)
 
 
 def quoted_spans(text: str) -> list[Span]:
@@ -72,7 +74,7 @@ def quoted_spans(text: str) -> list[Span]:
     spans = []
     for m in _QUOTE_RE.finditer(text):
         end = m.end()
-        if text[m.end() - 1 : m.end()] not in _CLOSE:
+        if text[m.end() - 1 : m.end()] not in _CLOSE + "'":
             # Unbalanced: stop at the end of the paragraph, not the article.
             para_end = text.find("\n", m.start())
             end = len(text) if para_end == -1 else para_end
@@ -171,6 +173,30 @@ def _indirect(doc: Any, text: str) -> list[Quote]:
             # "called for an investigation": the object of "for" is what was asked.
             fors = [c for c in verb.children if c.dep_ == "prep" and c.lower_ == "for"]
             complement = [c for f in fors for c in f.children if c.dep_ == "pobj"]
+        if not complement and verb.dep_ == "parataxis" and lemma in CUE_VERBS:
+            # "The museum, Mr. Obama said, would make visitors ...": the sentence around the
+            # parenthetical cue clause is the content, in up to two pieces.
+            subject = _subject(verb)
+            inside = _span_of(list(verb.subtree))
+            if subject is None or inside is None:
+                continue
+            sent = verb.sent
+            pieces = [
+                _trim(text, Span(sent.start_char, inside.start)),
+                _trim(text, Span(inside.end, sent.end_char)),
+            ]
+            parts = [p for p in pieces if p is not None and len(text[p.start : p.end]) > 2]
+            if parts:
+                quotes.append(
+                    Quote(
+                        content=parts[0],
+                        source=_trim(text, _source_span(subject)),
+                        cue=_cue_span(verb),
+                        direct=_is_quoted(text, parts[0]),
+                        fragments=tuple(parts[1:]),
+                    )
+                )
+            continue
         if not complement:
             continue
         content = _trim(text, _span_of(list(complement[0].subtree)))
@@ -295,7 +321,7 @@ def _signatures(article: Article, text: str) -> list[Quote]:
 
 def _is_quoted(text: str, span: Span) -> bool:
     inner = re.sub(r"^that\s+", "", text[span.start : span.end])
-    return bool(inner) and inner[0] in _OPEN
+    return bool(inner) and (inner[0] in _OPEN or inner.startswith(("''", "``")))
 
 
 def _direct(doc: Any, text: str, taken: list[Quote]) -> list[Quote]:
