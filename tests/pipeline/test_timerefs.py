@@ -96,6 +96,14 @@ def test_narrative_months_take_the_year_the_text_is_about() -> None:
     assert values == ["1942", "1942-06"]
 
 
+def test_a_year_ago_after_a_quarter_is_that_quarter() -> None:
+    text = "Profit in the third quarter rose 12% from a year ago, the company said."
+    values = [r.value for r in find_timerefs(text, dt.date(1989, 11, 2))]
+    assert values == ["1989-Q3", "1988-Q3"]
+    plain = [r.value for r in find_timerefs("Sales fell from a year ago.", dt.date(1989, 11, 2))]
+    assert plain == ["1988"]
+
+
 def test_stage_uses_the_article_date(session_settings: Settings) -> None:
     article = Article(
         id="x",

@@ -554,7 +554,7 @@ def find(text: str, anchor: dt.date | None, tense_at: Callable[[int], Tense]) ->
         if all(found.end <= t.start or found.start >= t.end for t, _ in taken):
             taken.append((found, name))
     taken.sort(key=lambda c: c[0].start)
-    return _narrative_years(taken, anchor)
+    return _quarter_comparisons(_narrative_years(taken, anchor))
 
 
 def _narrative_years(taken: list[tuple[Found, str]], anchor: dt.date | None) -> list[Found]:
@@ -712,3 +712,31 @@ def _clock_day(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolv
     else:
         base = day(anchor + dt.timedelta(days={"yesterday": -1, "tomorrow": 1}.get(word, 0)))
     return "TIME", f"{base}T{hh:02d}:{mm:02d}", "time", True
+
+
+def _quarter_comparisons(found: list[Found]) -> list[Found]:
+    """In results reporting, "a year ago" after a quarter is that quarter a year before.
+
+    "Third-quarter profit rose 10% from a year ago": the comparison is with the same quarter
+    of the previous year, which is how financial news uses the phrase.
+    """
+    out: list[Found] = []
+    last_quarter: tuple[int, str] | None = None
+    for item in found:
+        if re.fullmatch(r"\d{4}-Q\d", item.value):
+            last_quarter = (item.end, item.value)
+        elif last_quarter and item.relative and item.granularity == "year":
+            offset, quarter = last_quarter
+            year_before = int(quarter[:4]) - 1
+            near = item.start - offset <= _NARRATIVE_WINDOW
+            if near and item.type == "DATE" and item.value == f"{year_before:04d}":
+                item = Found(
+                    item.start,
+                    item.end,
+                    item.type,
+                    f"{year_before:04d}{quarter[4:]}",
+                    "quarter",
+                    item.relative,
+                )
+        out.append(item)
+    return out
