@@ -1,0 +1,21 @@
+"""bench/speed.py runs end to end on a small file and reports both figures (no timing asserts)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_speed_bench_prints_both_figures() -> None:
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "speed.py"), "--data",
+         str(ROOT / "examples" / "wire.jsonl"), "--limit", "2"],
+        capture_output=True, text=True, timeout=300, check=True,
+    )  # fmt: skip
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert result["articles_per_s"] > 0 and result["spacy_articles_per_s"] > 0
+    assert set(result["stages_s"]) >= {"clean", "annotate", "timerefs", "quotes", "store"}
