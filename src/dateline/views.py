@@ -5,9 +5,13 @@ Offsets stay offsets; the text each span covers is added beside it for the reade
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import TYPE_CHECKING, Any
 
-from dateline.model import Article, DateInfo, Span, to_dict
+from dateline.model import Article, DateInfo, EventRecord, Evidence, Span, to_dict
+
+if TYPE_CHECKING:
+    from dateline.store import Store
 
 
 def date_view(date: DateInfo) -> dict[str, Any]:
@@ -123,3 +127,78 @@ def event_view(article: Article, event: Any) -> dict[str, Any]:
         "evidence": span_view(article, event.evidence),
         "confidence": event.confidence,
     }
+
+
+def event_record_view(store: Store, record: EventRecord) -> dict[str, Any]:
+    """Render a merged event: participants by name, and every source with its evidence."""
+    places = {record.place} | {v for f, v in record.alternatives if f == "place"}
+    people = {*record.actors, *record.recipients, *record.attendees}
+    names = _entities_by_id(store, (people | places) - {None})
+
+    def who(ids: tuple[str, ...]) -> list[dict[str, Any]]:
+        return [names.get(i, {"id": i, "name": i, "kind": "OTHER"}) for i in ids]
+
+    by_article: dict[str, list[Evidence]] = {}
+    for evidence in record.sources:
+        by_article.setdefault(evidence.article_id, []).append(evidence)
+    sources = []
+    for article_id, spans in by_article.items():
+        row = store.conn.execute(
+            "SELECT title, outlet, url, published, published_origin, published_granularity, "
+            "twin_id, text FROM articles WHERE id = ?",
+            (article_id,),
+        ).fetchone()
+        if row is None:
+            continue
+        published = DateInfo(row[3], row[4], row[5], row[6])
+        sources.append(
+            {
+                "article_id": article_id,
+                "title": row[0],
+                "outlet": row[1],
+                "url": row[2],
+                "published": date_view(published),
+                "evidence": [
+                    {"start": e.start, "end": e.end, "text": row[7][e.start : e.end]}
+                    for e in spans
+                ],
+            }
+        )
+    alternatives = [
+        {"field": f, "value": names.get(v, {"id": v, "name": v}) if f == "place" else v}
+        for f, v in record.alternatives
+    ]
+    return {
+        "id": record.id,
+        "type": record.type,
+        "mode": record.mode,
+        "cameo": record.cameo,
+        "date": date_view(record.date),
+        "place": names.get(record.place) if record.place else None,
+        "actors": who(record.actors),
+        "recipients": who(record.recipients),
+        "attendees": who(record.attendees),
+        "sources": sources,
+        "source_count": len(sources),
+        "alternatives": alternatives,
+    }
+
+
+def _entities_by_id(store: Store, ids: set[str | None]) -> dict[str, dict[str, Any]]:
+    """Short views of entities by id: id, name, kind, country, sector."""
+    if not ids:
+        return {}
+    wanted = sorted(i for i in ids if i)
+    marks = ",".join("?" * len(wanted))
+    rows = store.conn.execute(f"SELECT data FROM entities WHERE id IN ({marks})", wanted).fetchall()
+    out = {}
+    for row in rows:
+        data = json.loads(row[0])
+        out[data["id"]] = {
+            "id": data["id"],
+            "name": data["name"],
+            "kind": data["kind"],
+            "country": data.get("country"),
+            "sector": data.get("sector"),
+        }
+    return out

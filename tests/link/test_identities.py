@@ -60,7 +60,9 @@ def test_entities_command_and_linked_mentions(seeds_dir: Path, tmp_path: Path) -
         runner.invoke(app, ["entities", "--db", db, "--json", "--name", "lavr"]).stdout
     )
     assert len(rows) == 1 and rows[0]["articles"] == 4 and rows[0]["kind"] == "PERSON"
-    events = json.loads(runner.invoke(app, ["events", "--db", db, "--json"]).stdout)
+    events = json.loads(
+        runner.invoke(app, ["events", "--db", db, "--json", "--per-article"]).stdout
+    )
     visits = [e for e in events if any("Lavrent" in a["text"] for a in e["actors"])]
     assert visits and all(
         a["entity_id"] == rows[0]["id"]

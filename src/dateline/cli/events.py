@@ -1,4 +1,4 @@
-"""Command over events: `events` (per-article events, in date order)."""
+"""Commands over events and actors: `events`, `timeline`, `entities`."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ from rich.console import Console
 from rich.table import Table
 
 from dateline.cli.app import DbOption, JsonOption, app, settings_from, store_from
+from dateline.settings import Settings
 from dateline.store import Store
 from dateline.store.entities import entity_view, load_entities
-from dateline.views import event_view
+from dateline.store.events import entity_ids, load_event_records
+from dateline.views import event_record_view, event_view
 
 
 def list_events(store: Store) -> Iterator[dict[str, Any]]:
@@ -25,25 +27,72 @@ def list_events(store: Store) -> Iterator[dict[str, Any]]:
 
 
 @app.command("events")
-def events_command(db: DbOption = None, as_json: JsonOption = False) -> None:
-    """List extracted events (type, participants, place, date with its origin, source)."""
+def events_command(
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    per_article: Annotated[
+        bool, typer.Option("--per-article", help="Each article's own events, unmerged.")
+    ] = False,
+) -> None:
+    """List events merged across outlets (type, who, where, when with its origin, sources)."""
     settings = settings_from(db)
+    if per_article:
+        with store_from(settings) as store:
+            rows = sorted(
+                list_events(store),
+                key=lambda r: (r["date"]["value"] is None, r["date"]["value"] or ""),
+            )
+        if as_json:
+            sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+            return
+        table = Table("date", "origin", "type", "actors", "recipients", "place", "article")
+        for row in rows:
+            table.add_row(
+                row["date"]["value"] or "?", row["date"]["origin"],
+                f"{row['type']}{'/' + row['mode'] if row['mode'] else ''}",
+                ", ".join(p["text"] for p in row["actors"]),
+                ", ".join(p["text"] for p in row["recipients"]),
+                (row["place"] or {}).get("text", ""), row["article_id"][:8],
+            )  # fmt: skip
+        _print(table)
+        return
+    _records(settings, None, as_json)
+
+
+@app.command("timeline")
+def timeline_command(
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    entity: Annotated[
+        str | None, typer.Option("--entity", help="Only events of this entity (id or name).")
+    ] = None,
+) -> None:
+    """Show events in time order, undated last, with how many articles report each."""
+    _records(settings_from(db), entity, as_json)
+
+
+def _records(settings: Settings, entity: str | None, as_json: bool) -> None:
     with store_from(settings) as store:
-        rows = sorted(
-            list_events(store), key=lambda r: (r["date"]["value"] is None, r["date"]["value"] or "")
-        )
+        if entity is not None and not entity_ids(store, entity):
+            typer.echo(f"no entity matches {entity!r}; list them with: dateline entities", err=True)
+            raise typer.Exit(1)
+        rows = [event_record_view(store, r) for r in load_event_records(store, entity=entity)]
     if as_json:
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
         return
-    table = Table("date", "origin", "type", "actors", "recipients", "place", "article")
+    table = Table("date", "origin", "type", "actors", "recipients", "place", "sources", "id")
     for row in rows:
         table.add_row(
-            row["date"]["value"] or "?", row["date"]["origin"],
+            row["date"]["value"] or "undated", row["date"]["origin"],
             f"{row['type']}{'/' + row['mode'] if row['mode'] else ''}",
-            ", ".join(p["text"] for p in row["actors"]),
-            ", ".join(p["text"] for p in row["recipients"]),
-            (row["place"] or {}).get("text", ""), row["article_id"][:8],
+            ", ".join(p["name"] for p in row["actors"]),
+            ", ".join(p["name"] for p in row["recipients"]),
+            (row["place"] or {}).get("name", ""), str(row["source_count"]), row["id"][:11],
         )  # fmt: skip
+    _print(table)
+
+
+def _print(table: Table) -> None:
     out = Console() if Console().is_terminal else Console(width=180)
     out.print(table)
 
@@ -70,5 +119,4 @@ def entities_command(
             str(row["mentions"]),
             str(row["articles"]),
         )
-    out = Console() if Console().is_terminal else Console(width=180)
-    out.print(table)
+    _print(table)

@@ -25,7 +25,7 @@ def link_command(db: DbOption = None) -> None:
     typer.echo(
         f"linked {report.articles} articles: {report.copies} copy groups, {report.same_event} "
         f"same-event groups, {report.threads} threads, {report.dates_inferred} dates inferred, "
-        f"{report.entities} entities"
+        f"{report.entities} entities, {report.events} events"
     )
 
 

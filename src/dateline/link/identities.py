@@ -12,11 +12,18 @@ that needs supporting context this step does not weigh yet.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from dateline.link.actors import (
+    ascii_fold,
+    code_actor,
+    country_name,
+    is_demonym,
+    resolve_place,
+    role_near,
+)
 from dateline.model import Article, Entity
 from dateline.readers._bytes import content_hash
 
@@ -42,13 +49,6 @@ _FOLDS = (
     ("c", "k"),
     ("x", "ks"),
 )
-
-
-def ascii_fold(text: str) -> str:
-    """Lower-case and strip diacritics ("Beyazıt" -> "beyazit")."""
-    text = text.replace("ı", "i").replace("İ", "I")
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
 
 def skeleton(word: str) -> str:
@@ -97,23 +97,36 @@ def resolve_identities(articles: Sequence[Article]) -> Resolved:
     assign: dict[tuple[str, int, int], str] = {}
     pending: list[tuple[str, int, int, str, str]] = []  # surname-only person mentions
     full_by_last: dict[str, set[str]] = defaultdict(set)
+    roles: dict[str, Counter[str]] = defaultdict(Counter)
+    pending_roles: list[tuple[str, int, int, str]] = []
+    canonical: dict[str, str] = {}  # place key -> the gazetteer's name of a city
     for article in articles:
         local_last: dict[str, str] = {}
         for m in article.mentions:
             kind = _KIND.get(m.label)
+            text = article.text[m.start : m.end]
+            if kind is None and m.label == "NORP" and is_demonym(text):
+                kind = "PLACE"  # "Russian" delegation: the country acts
             if kind is None:
                 continue
-            text = article.text[m.start : m.end]
             if kind == "PERSON":
+                role = role_near(article.text, m.start, m.end)
                 words = person_words(text)
                 if not words:
                     continue
                 if len(words) == 1:
                     pending.append((article.id, m.start, m.end, skeleton(words[0]), text))
+                    if role:
+                        pending_roles.append((article.id, m.start, m.end, role))
                     continue
                 key = f"P:{skeleton(words[0])}:{skeleton(words[-1])}"
                 full_by_last[skeleton(words[-1])].add(key)
                 local_last[skeleton(words[-1])] = key
+                if role:
+                    roles[key][role] += 1
+            elif kind == "PLACE" and (place := resolve_place(text)) is not None:
+                key = place.key
+                canonical[key] = place.name if place.key.startswith("G:") else ""
             else:
                 key = f"{kind[0]}:{place_key(text)}"
             kinds[key] = kind
@@ -132,22 +145,52 @@ def resolve_identities(articles: Sequence[Article]) -> Resolved:
         kinds[key] = "PERSON"
         assign[(article_id, start, end)] = key
         surfaces[key][text] += 1
+    for article_id, start, end, role in pending_roles:
+        roles[assign[(article_id, start, end)]][role] += 1
     ids = {key: "ent-" + content_hash(key)[:12] for key in surfaces}
     entities = []
     for key, forms in surfaces.items():
-        name = max(
-            forms,
-            key=lambda f: (len(person_words(f)) if kinds[key] == "PERSON" else 0, forms[f], len(f)),
-        )
-        if kinds[key] == "PERSON":
-            name = _strip_titles(name)
-        entities.append(
-            Entity(
-                id=ids[key],
-                kind=kinds[key],  # type: ignore[arg-type]
-                name=name,
-                aliases=tuple(sorted(forms)),
-            )
-        )
+        entities.append(_entity(ids[key], key, kinds[key], forms, roles.get(key), canonical))
     mention_entity = {k: ids[v] for k, v in assign.items()}
     return Resolved(tuple(sorted(entities, key=lambda e: e.name)), mention_entity)
+
+
+def _entity(
+    entity_id: str,
+    key: str,
+    kind: str,
+    forms: Counter[str],
+    roles: Counter[str] | None,
+    canonical: dict[str, str],
+) -> Entity:
+    """Build one entity: its best name, aliases, roles, country and sector."""
+    if kind == "PERSON":
+        name = _strip_titles(max(forms, key=lambda f: (len(person_words(f)), forms[f], len(f))))
+    elif canonical.get(key):
+        name = canonical[key]
+    else:
+        # A country is named by its most used name, not by a demonym ("Russia", not "Russian").
+        names = [f for f in forms if not is_demonym(f)] or list(forms)
+        name = max(names, key=lambda f: (forms[f], len(f)))
+        if key.startswith("C:"):
+            name = country_name(key[2:]) or name
+    role_list = tuple(r for r, _ in (roles or Counter()).most_common())
+    country = sector = None
+    if kind == "PLACE" and key[:2] in ("C:", "G:"):
+        country = key.split(":")[-1]
+    elif kind == "ORG":
+        code = code_actor(name)
+        country, sector = code.country, code.sector
+    elif role_list:
+        codes = [code_actor(r) for r in role_list]
+        country = next((c.country for c in codes if c.country), None)
+        sector = next((c.sector for c in codes if c.sector), None)
+    return Entity(
+        id=entity_id,
+        kind=kind,  # type: ignore[arg-type]
+        name=name,
+        aliases=tuple(sorted(forms)),
+        roles=role_list,
+        country=country,
+        sector=sector,
+    )

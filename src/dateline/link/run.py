@@ -12,6 +12,7 @@ from dateline.link.cluster import (
     thread_groups,
 )
 from dateline.link.dedup import find_copies
+from dateline.link.events import merge_events
 from dateline.link.identities import resolve_identities
 from dateline.link.twins import infer_dates
 from dateline.model import Article, ArticleLink, Group
@@ -19,6 +20,7 @@ from dateline.readers._bytes import content_hash
 from dateline.settings import Settings
 from dateline.store import Store
 from dateline.store.entities import replace_entities
+from dateline.store.events import replace_event_records
 from dateline.store.groups import replace_links
 
 
@@ -32,6 +34,7 @@ class LinkReport:
     threads: int
     dates_inferred: int
     entities: int = 0
+    events: int = 0
 
 
 def link_settings(settings: Settings) -> LinkSettings:
@@ -76,6 +79,8 @@ def link_corpus(store: Store, *, settings: Settings) -> LinkReport:
             changed.add(article_id)
     if changed:
         store.upsert_articles([by_id[i] for i in sorted(changed)])
+    records = merge_events(list(by_id.values()), [*copy_groups, *events])
+    replace_event_records(store, records)
     return LinkReport(
         len(articles),
         len(copy_groups),
@@ -83,6 +88,7 @@ def link_corpus(store: Store, *, settings: Settings) -> LinkReport:
         len(threads),
         len(dated),
         len(resolved.entities),
+        len(records),
     )
 
 

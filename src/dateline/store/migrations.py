@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dateline.store._schema_links import ENTITIES_SQL, GROUPS_SQL
+from dateline.store._schema_links import ENTITIES_SQL, EVENTS_SQL, GROUPS_SQL
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,4 +74,5 @@ MIGRATIONS: list[Migration] = [
     ),
     Migration("0100_groups", GROUPS_SQL),
     Migration("0200_entities", ENTITIES_SQL),
+    Migration("0300_events", EVENTS_SQL),
 ]

@@ -1,0 +1,197 @@
+"""Event merging: per-article events that tell the same happening become one `EventRecord`.
+
+Two per-article events merge when they have the same PLOVER type, compatible dates (the same
+day, or one of them undated), share a participant entity, and either come from one article or
+from articles grouped as copies or as the same event (or, across ungrouped articles, share
+two participants and the same day). The merged record keeps every source article and
+evidence span; a detail the sources disagree on (mode, date, place) is kept as an
+alternative, never overwritten.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from dateline.link.cluster import connected_components
+from dateline.model import Article, DateInfo, Event, EventRecord, Evidence, Group
+from dateline.readers._bytes import content_hash
+
+# How firm a date's origin is: the firmest value among the sources wins.
+_ORIGIN_RANK = {
+    "stated": 0, "resolved-relative": 1, "header": 2, "html-meta": 2, "record": 2, "text": 3,
+    "publication-date": 3, "resolved-from-inferred": 4, "inferred-from-twin": 5, "unknown": 9,
+}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class _Item:
+    """One per-article event, flattened for merging."""
+
+    key: str
+    article: Article
+    event: Event
+    people: frozenset[str]  # entity ids of actors and recipients
+
+
+def merge_events(articles: Sequence[Article], groups: Sequence[Group]) -> list[EventRecord]:
+    """Merge the corpus's per-article events into corpus-level event records."""
+    items = [
+        _Item(
+            f"{a.id}:{i}",
+            a,
+            e,
+            frozenset(p.entity_id for p in (*e.actors, *e.recipients) if p.entity_id),
+        )
+        for a in articles
+        for i, e in enumerate(a.events)
+    ]
+    related = _related_articles(groups)
+    by_type: dict[str, list[_Item]] = {}
+    for item in items:
+        by_type.setdefault(item.event.type, []).append(item)
+    pairs: list[tuple[str, str]] = []
+    for same_type in by_type.values():
+        for i, x in enumerate(same_type):
+            for y in same_type[i + 1 :]:
+                if _compatible(x, y, related):
+                    pairs.append((x.key, y.key))
+    components = connected_components([it.key for it in items], pairs)
+    by_key = {it.key: it for it in items}
+    records = [_record([by_key[k] for k in sorted(c)]) for c in components]
+    return sorted(records, key=record_order)
+
+
+def record_order(record: EventRecord) -> tuple[bool, str, str]:
+    """Sort key: chronological, undated last, then by id for a stable order."""
+    return (record.date.value is None, record.date.value or "", record.id)
+
+
+def _related_articles(groups: Sequence[Group]) -> set[frozenset[str]]:
+    pairs: set[frozenset[str]] = set()
+    for group in groups:
+        if group.kind not in ("copy", "same-event"):
+            continue
+        for i, a in enumerate(group.members):
+            for b in group.members[i + 1 :]:
+                pairs.add(frozenset((a, b)))
+    return pairs
+
+
+def _firm(date: DateInfo) -> str | None:
+    """The date's value unless it is only the article's own date (a default, not a finding)."""
+    return None if date.origin in ("publication-date", "unknown") else date.value
+
+
+def _compatible(x: _Item, y: _Item, related: set[frozenset[str]]) -> bool:
+    shared = x.people & y.people
+    if not shared:
+        return False
+    px, py = _place(x), _place(y)
+    if px and py and px != py:
+        return False  # one meeting in Riyadh, another in Damascus
+    fx, fy = _firm(x.event.date), _firm(y.event.date)
+    if fx and fy and fx != fy:
+        return False
+    if x.article.id == y.article.id or frozenset((x.article.id, y.article.id)) in related:
+        return True
+    # Ungrouped articles: the same day and the same two sides.
+    dx, dy = x.event.date.value, y.event.date.value
+    return bool(dx and dx == dy and len(shared) >= 2)
+
+
+def _record(items: list[_Item]) -> EventRecord:
+    """Build one merged record from the per-article events that tell it."""
+    alternatives: list[tuple[str, str]] = []
+    modes = Counter(it.event.mode for it in items if it.event.mode)
+    mode = modes.most_common(1)[0][0] if modes else None
+    alternatives += [("mode", m) for m in sorted(modes) if m != mode]
+    dated = sorted(
+        (it for it in items if it.event.date.value),
+        key=lambda it: (_ORIGIN_RANK.get(it.event.date.origin, 8), -len(it.event.date.value or "")),
+    )
+    date = dated[0].event.date if dated else items[0].event.date
+    alternatives += sorted(
+        {
+            ("date", it.event.date.value or "")
+            for it in dated
+            if _firm(it.event.date) and it.event.date.value != date.value
+        }
+    )
+    roles: Counter[tuple[str, str]] = Counter()
+    for it in items:
+        for p in it.event.actors:
+            if p.entity_id:
+                roles[(p.entity_id, "actor")] += 1
+        for p in it.event.recipients:
+            if p.entity_id:
+                roles[(p.entity_id, "recipient")] += 1
+    people = {eid for eid, _ in roles}
+    # An entity is an actor or a recipient by the majority of its sources (ties: actor).
+    actors = tuple(
+        sorted(
+            (e for e in people if roles[(e, "actor")] >= roles[(e, "recipient")]),
+            key=lambda e: -roles[(e, "actor")],
+        )
+    )
+    recipients = tuple(
+        sorted(
+            (e for e in people if roles[(e, "actor")] < roles[(e, "recipient")]),
+            key=lambda e: -roles[(e, "recipient")],
+        )
+    )
+    attendees = tuple(
+        dict.fromkeys(
+            p.entity_id
+            for it in items
+            for p in it.event.attendees
+            if p.entity_id and p.entity_id not in people
+        )
+    )
+    places: Counter[str] = Counter()
+    for it in items:
+        if it.event.place is not None:
+            eid = _entity_at(it.article, it.event.place.start, it.event.place.end)
+            if eid:
+                places[eid] += 1
+    place = places.most_common(1)[0][0] if places else None
+    alternatives += [("place", p) for p in sorted(places) if p != place]
+    sources = tuple(
+        sorted(
+            {
+                Evidence(it.article.id, it.event.evidence.start, it.event.evidence.end)
+                for it in items
+            },
+            key=lambda ev: (ev.article_id, ev.start),
+        )
+    )
+    first = items[0].event
+    return EventRecord(
+        id="ev-" + content_hash("|".join(sorted(it.key for it in items)))[:12],
+        type=first.type,
+        sources=sources,
+        mode=mode,
+        cameo=Counter(it.event.cameo for it in items if it.event.cameo).most_common(1)[0][0]
+        if any(it.event.cameo for it in items)
+        else None,
+        actors=actors,
+        recipients=recipients,
+        attendees=attendees,
+        place=place,
+        date=date,
+        alternatives=tuple(alternatives),
+    )
+
+
+def _entity_at(article: Article, start: int, end: int) -> str | None:
+    """The entity of the mention that overlaps a span, if any."""
+    for m in article.mentions:
+        if m.entity_id and m.start < end and start < m.end:
+            return m.entity_id
+    return None
+
+
+def _place(item: _Item) -> str | None:
+    place = item.event.place
+    return _entity_at(item.article, place.start, place.end) if place is not None else None

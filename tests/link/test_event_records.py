@@ -1,0 +1,116 @@
+"""Events merged across outlets: one record per happening, every source kept (samples E1, E2)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from dateline.cli import app
+from dateline.link.events import merge_events
+from dateline.model import Article, DateInfo, Event, Group, Participant, Span
+
+
+@pytest.fixture(scope="module")
+def seeds_db(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    db = str(tmp_path_factory.mktemp("events") / "ev.db")
+    result = CliRunner().invoke(app, ["ingest", str(seeds_dir), "--db", db, "-q"])
+    assert result.exit_code == 0, result.output
+    return db
+
+
+def _json(*args: str) -> Any:
+    result = CliRunner().invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def _names(people: list[dict[str, Any]]) -> set[str]:
+    return {p["name"] for p in people}
+
+
+def test_e2_is_one_event_with_both_outlets(seeds_db: str) -> None:
+    rows = _json("timeline", "--db", seeds_db, "--json")
+    e2 = [
+        r
+        for r in rows
+        if r["type"] == "CONSULT"
+        and r["date"]["value"] == "2020-10-29"
+        and "Alexander Lavrentiev" in _names(r["actors"])
+    ]
+    assert len(e2) == 1
+    record = e2[0]
+    assert record["mode"] == "visit"
+    assert "Bashar Al-Assad" in _names(record["recipients"])
+    assert record["source_count"] == 2
+    paths = {
+        a["source_path"][-24:-21]
+        for a in _json("articles", "--db", seeds_db, "--json")
+        if a["id"] in {s["article_id"] for s in record["sources"]}
+    }
+    assert paths == {"001", "002"}
+    assert all(s["evidence"] and s["evidence"][0]["text"] for s in record["sources"])
+
+
+def test_e1_keeps_its_stated_day_and_place(seeds_db: str) -> None:
+    rows = _json("timeline", "--db", seeds_db, "--json")
+    e1 = [r for r in rows if r["date"]["value"] == "2021-11-17" and r["type"] == "CONSULT"]
+    assert len(e1) == 1
+    assert e1[0]["date"]["origin"] == "resolved-relative"
+    assert e1[0]["place"]["name"] == "Damascus"
+    assert "Alexander Lavrentiev" in _names(e1[0]["actors"])
+
+
+def test_timeline_is_chronological_and_filters_by_entity(seeds_db: str) -> None:
+    rows = _json("timeline", "--db", seeds_db, "--json")
+    dated = [r["date"]["value"] for r in rows if r["date"]["value"]]
+    assert dated == sorted(dated)
+    first_undated = next(i for i, r in enumerate(rows) if not r["date"]["value"])
+    assert all(not r["date"]["value"] for r in rows[first_undated:])
+    mine = _json("timeline", "--db", seeds_db, "--json", "--entity", "Lavrentyev")
+    assert mine and len(mine) < len(rows)
+    for row in mine:
+        people = row["actors"] + row["recipients"] + row["attendees"]
+        assert "Alexander Lavrentiev" in _names(people)
+    missing = CliRunner().invoke(app, ["timeline", "--db", seeds_db, "--entity", "Nobody Atall"])
+    assert missing.exit_code == 1 and "no entity" in missing.output
+
+
+def _article(aid: str, events: tuple[Event, ...], text: str = "x" * 200) -> Article:
+    return Article(id=aid, text=text, source_path=f"{aid}.txt", events=events)
+
+
+def _event(date: str | None, actor: str, recipient: str, mode: str | None = None) -> Event:
+    return Event(
+        type="CONSULT",
+        evidence=Span(0, 10),
+        mode=mode,
+        actors=(Participant(0, 1, actor),),
+        recipients=(Participant(2, 3, recipient),),
+        date=DateInfo(date, "stated" if date else "unknown", "day" if date else "unknown"),
+    )
+
+
+def test_conflicts_are_kept_as_alternatives_not_overwritten() -> None:
+    a = _article("a" * 64, (_event("2020-10-29", "L", "A", "visit"),))
+    b = _article("b" * 64, (_event(None, "L", "A", "phone"),))
+    group = Group(id="g", kind="same-event", members=(a.id, b.id), score=0.5)
+    records = merge_events([a, b], [group])
+    assert len(records) == 1
+    record = records[0]
+    assert {s.article_id for s in record.sources} == {a.id, b.id}
+    assert record.date.value == "2020-10-29"
+    assert ("mode", "phone") in record.alternatives or ("mode", "visit") in record.alternatives
+
+
+def test_ungrouped_articles_merge_only_on_same_day_and_both_sides() -> None:
+    a = _article("a" * 64, (_event("2020-10-29", "L", "A"),))
+    b = _article("b" * 64, (_event("2020-10-29", "L", "A"),))
+    c = _article("c" * 64, (_event("2020-10-30", "L", "A"),))
+    d = _article("d" * 64, (_event("2020-10-29", "L", "Z"),))
+    records = merge_events([a, b, c, d], [])
+    sizes = sorted(len(r.sources) for r in records)
+    assert sizes == [1, 1, 2]
