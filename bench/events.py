@@ -5,8 +5,14 @@
 Each record's sentence runs through the parse and the events stage; the event whose trigger
 sits highest in the parse (closest to the root) is the sentence's prediction (no event: a
 miss). Old PLOVER 0.5 labels are mapped as the corpus README says. Prints type accuracy and
-macro F1 and, for actors, the share of gold source texts found among predicted actors; the
-last line is JSON. Actor country/sector accuracy needs the identity stage (not built yet).
+macro F1 and, for actors, the share of gold source texts found among predicted actors.
+
+Actor coding: every gold source and target actor with a country code (and, where given, a
+sector) is coded by dateline.link.actors from the sentence: the country from the actor's own
+words (falling back to its noun phrase), the sector from the noun phrase around it ("Senior
+Hungarian and Romanian officials" -> GOV). Two figures: given the gold actor text (the
+identity step alone), and end to end (only actors the events stage found count as right).
+The last line is JSON.
 """
 
 from __future__ import annotations
@@ -15,7 +21,9 @@ import argparse
 import json
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
+from dateline.link.actors import code_actor, country_in, sectors_of
 from dateline.model import Article, Mention
 from dateline.pipeline.annotate import MENTION_LABELS, nlp_for
 from dateline.pipeline.events import extract_events
@@ -27,6 +35,35 @@ OLD_TO_NEW = {
     "INVESTIGATE": "ACCUSE",
     "FIGHT": "ASSAULT",
 }
+
+
+# The GSR keeps a few CAMEO country codes that differ from ISO 3166-1 alpha-3.
+CAMEO_TO_ISO = {"JAP": "JPN", "GMY": "DEU", "UK": "GBR", "SPN": "ESP", "ITL": "ITA"}
+
+
+def _code_in_sentence(doc: Any, actor_text: str) -> tuple[str | None, str | None]:
+    """Country and sector of a gold actor, read from its words and the noun phrase around it."""
+    start = doc.text.find(actor_text)
+    if start < 0:
+        code = code_actor(actor_text)
+        return code.country, code.sector
+    end = start + len(actor_text)
+    phrase = actor_text
+    for chunk in doc.noun_chunks:
+        if chunk.start_char <= start and end <= chunk.end_char:
+            phrase = chunk.text
+            break
+    country = country_in(actor_text) or country_in(phrase)
+    sector, _ = sectors_of(phrase)
+    if sector is None and country in ("UNO", "IGO"):
+        sector = "IGO"
+    return country, sector
+
+
+def _found(text: str, actor_text: str, spans: list[tuple[int, int]]) -> bool:
+    start = text.find(actor_text)
+    end = start + len(actor_text)
+    return start >= 0 and any(s < end and start < e for s, e in spans)
 
 
 def macro_f1(pairs: list[tuple[str, str]]) -> float:
@@ -57,6 +94,8 @@ def main() -> None:
     nlp = nlp_for(settings)
     pairs: list[tuple[str, str]] = []
     actor_hits = actor_total = 0
+    country_ok = country_n = sector_ok = sector_n = 0  # given the gold actor text
+    e2e_country_ok = e2e_sector_ok = 0  # and found by the events stage
     for record in records:
         gold = OLD_TO_NEW.get(record["event"], record["event"])
         text = record["text"]
@@ -73,6 +112,23 @@ def main() -> None:
             ),
         )
         events = extract_events(article, settings=settings).events
+        found_spans = [(p.start, p.end) for e in events for p in (*e.actors, *e.recipients)]
+        for side in ("source", "target"):
+            for gold_actor in record.get(side) or []:
+                if not isinstance(gold_actor, dict) or not gold_actor.get("code"):
+                    continue
+                country, sector = _code_in_sentence(doc, gold_actor["actorText"])
+                found = _found(text, gold_actor["actorText"], found_spans)
+                want_country = CAMEO_TO_ISO.get(gold_actor["code"], gold_actor["code"])
+                if want_country == "IGO" and country == "UNO":
+                    country = "IGO"  # the GSR codes UN bodies as IGO; we say UNO (a kind of IGO)
+                country_n += 1
+                country_ok += country == want_country
+                e2e_country_ok += country == want_country and found
+                if gold_actor.get("sector"):
+                    sector_n += 1
+                    sector_ok += sector == gold_actor["sector"]
+                    e2e_sector_ok += sector == gold_actor["sector"] and found
         predicted = "NONE"
         if events:
 
@@ -99,14 +155,26 @@ def main() -> None:
     print(f"  event type accuracy {accuracy:.3f}   macro F1 {mf1:.3f}   (no published figure)")
     print(f"  actor text found among predicted actors: {actor_hits}/{actor_total}")
     print(f"  most common confusions (gold -> predicted): {confusion}")
+    country_acc = country_ok / max(1, country_n)
+    sector_acc = sector_ok / max(1, sector_n)
+    print(
+        f"  actor country accuracy {country_acc:.3f} ({country_ok}/{country_n}), sector "
+        f"{sector_acc:.3f} ({sector_ok}/{sector_n})  given the gold actor text"
+    )
+    print(
+        f"  end to end (actor also found by the events stage): country "
+        f"{e2e_country_ok / max(1, country_n):.3f}, sector {e2e_sector_ok / max(1, sector_n):.3f}"
+    )
     print(
         json.dumps(
             {
                 "type_accuracy": round(accuracy, 4),
                 "type_macro_f1": round(mf1, 4),
                 "actor_text_recall": round(actor_hits / max(1, actor_total), 4),
-                "actor_country_accuracy": None,
-                "actor_sector_accuracy": None,
+                "actor_country_accuracy": round(country_acc, 4),
+                "actor_sector_accuracy": round(sector_acc, 4),
+                "actor_country_accuracy_end_to_end": round(e2e_country_ok / max(1, country_n), 4),
+                "actor_sector_accuracy_end_to_end": round(e2e_sector_ok / max(1, sector_n), 4),
             }
         )
     )

@@ -27,6 +27,9 @@ _IGOS: dict[str, str] = {
     "world bank": "IGO", "collective security treaty organization": "IGO", "csto": "IGO",
     "gulf cooperation council": "IGO", "shanghai cooperation organisation": "IGO",
     "shanghai cooperation organization": "IGO", "ecowas": "IGO", "european commission": "IGO",
+    "european community": "IGO", "european common market": "IGO", "apec": "IGO",
+    "asia-pacific economic cooperation": "IGO", "organization of american states": "IGO",
+    "organisation of islamic cooperation": "IGO", "g7": "IGO", "g20": "IGO",
 }  # fmt: skip
 
 # Role and body words -> PLOVER sector codes (primary, secondary). Longest phrase wins.
@@ -81,6 +84,11 @@ _SECTORS: dict[str, tuple[str, str | None]] = {
     "zetas": ("CRM", None), "church": ("REL", None), "cleric": ("REL", None),
     "imam": ("REL", None), "bishop": ("REL", None), "pope": ("REL", None),
     "mercenaries": ("UAF", None), "militia": ("UAF", None), "militias": ("UAF", None),
+    "leader": ("GOV", None), "leaders": ("GOV", None), "negotiator": ("GOV", None),
+    "negotiators": ("GOV", None), "regime": ("GOV", None), "warships": ("MIL", None),
+    "warship": ("MIL", None), "peacekeepers": ("MIL", None), "militant": ("REB", None),
+    "liberation front": ("REB", None), "peace movement": ("OPP", None),
+    "aid groups": ("NGO", None), "aid group": ("NGO", None), "aid agency": ("NGO", None),
     "doctors": ("HLH", None), "hospital": ("HLH", None), "red cross": ("NGO", None),
     "red crescent": ("NGO", None), "charity": ("NGO", None), "farmers": ("AGR", None),
 }  # fmt: skip
@@ -250,12 +258,14 @@ def country_in(text: str) -> str | None:
     words = _words(text)
     for n in (4, 3, 2, 1):
         for i in range(len(words) - n + 1):
-            phrase = " ".join(words[i : i + n]).strip(".'")
-            if phrase in _IGOS and n > 1:
-                return _IGOS[phrase]
-            phrase = re.sub(r"'s$", "", phrase)
-            if phrase in gaz.countries:
-                return gaz.countries[phrase]
+            raw = " ".join(words[i : i + n])
+            for phrase in (raw, raw.strip(".'"), re.sub(r"'s$", "", raw.strip(".'"))):
+                if phrase in _IGOS and (n > 1 or phrase not in ("who", "un", "eu")):
+                    return _IGOS[phrase]
+                if phrase in _IGOS and n == 1 and raw.upper() == raw:
+                    return _IGOS[phrase]
+                if phrase in gaz.countries:
+                    return gaz.countries[phrase]
     # A city names its country ("Minsk police station"), but only as a capitalised name that
     # is not the first word of a longer name ("Vladimir Putin" is no town).
     for match in re.finditer(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*", text):
