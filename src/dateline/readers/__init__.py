@@ -12,7 +12,7 @@ from pathlib import Path
 
 from dateline.errors import ReadError, UnsupportedInput
 from dateline.model import RawDocument
-from dateline.readers import html, tabular, text
+from dateline.readers import html, tabular, text, warc
 from dateline.settings import Settings
 
 _BY_SUFFIX = {
@@ -25,7 +25,19 @@ _BY_SUFFIX = {
     ".jsonl": tabular.read_jsonl_file,
     ".ndjson": tabular.read_jsonl_file,
     ".csv": tabular.read_csv_file,
+    ".warc": warc.read_warc_file,
+    ".warc.gz": warc.read_warc_file,
 }
+# Endings of more than one suffix, matched on the whole name before `Path.suffix`.
+_COMPOUND = (".warc.gz",)
+
+
+def _ending(name: str) -> str:
+    lower = name.lower()
+    for ending in _COMPOUND:
+        if lower.endswith(ending):
+            return ending
+    return Path(lower).suffix
 
 
 def iter_files(paths: Iterable[str | os.PathLike[str]], *, settings: Settings) -> Iterator[Path]:
@@ -37,7 +49,7 @@ def iter_files(paths: Iterable[str | os.PathLike[str]], *, settings: Settings) -
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
-                    if name.startswith(".") or Path(name).suffix.lower() not in wanted:
+                    if name.startswith(".") or _ending(name) not in wanted:
                         continue
                     yield Path(root) / name
         else:
@@ -45,8 +57,8 @@ def iter_files(paths: Iterable[str | os.PathLike[str]], *, settings: Settings) -
 
 
 def read_file(path: Path, *, settings: Settings) -> Iterator[RawDocument | ReadError]:
-    """Read one file into raw documents (several for JSONL/CSV), yielding errors as values."""
-    reader = _BY_SUFFIX.get(path.suffix.lower())
+    """Read one file into raw documents (several for JSONL/CSV/WARC), yielding errors as values."""
+    reader = _BY_SUFFIX.get(_ending(path.name))
     if reader is None:
         # An explicitly named file with an unknown ending: sniff it as text or HTML.
         reader = text.read_text_file
