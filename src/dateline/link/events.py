@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dateline.link.cluster import connected_components
-from dateline.model import Article, DateInfo, Event, EventRecord, Evidence, Group
+from dateline.model import Article, DateInfo, Event, EventRecord, Evidence, Group, Participant
 from dateline.readers._bytes import content_hash
 
 # How firm a date's origin is: the firmest value among the sources wins.
@@ -88,6 +88,9 @@ def _compatible(x: _Item, y: _Item, related: set[frozenset[str]]) -> bool:
     shared = x.people & y.people
     if not shared:
         return False
+    rx, ry = _ids(x.event.recipients), _ids(y.event.recipients)
+    if rx and ry and not rx & ry:
+        return False  # Lavrentyev met bin Salman, then Assad: two meetings
     px, py = _place(x), _place(y)
     if px and py and px != py:
         return False  # one meeting in Riyadh, another in Damascus
@@ -195,3 +198,7 @@ def _entity_at(article: Article, start: int, end: int) -> str | None:
 def _place(item: _Item) -> str | None:
     place = item.event.place
     return _entity_at(item.article, place.start, place.end) if place is not None else None
+
+
+def _ids(parts: tuple[Participant, ...]) -> set[str]:
+    return {p.entity_id for p in parts if p.entity_id}

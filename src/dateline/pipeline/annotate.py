@@ -9,6 +9,8 @@ from dataclasses import replace
 from importlib import resources
 from typing import Any
 
+from spacy.language import Language
+
 from dateline.errors import MissingDependency
 from dateline.model import Article, Mention, Span
 from dateline.pipeline import Stage
@@ -16,6 +18,15 @@ from dateline.settings import Settings
 
 # spaCy labels kept as entity mentions; numbers and dates go to their own stages.
 MENTION_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"})
+
+
+@Language.component("dateline_paragraphs")
+def paragraph_starts(doc: Any) -> Any:
+    """Start a sentence after every blank line, so a headline never runs into the lede."""
+    for token in doc[:-1]:
+        if token.is_space and "\n\n" in token.text:
+            doc[token.i + 1].is_sent_start = True
+    return doc
 
 
 @functools.lru_cache(maxsize=4)
@@ -26,6 +37,8 @@ def load_nlp(names: tuple[str, ...], disable: tuple[str, ...] = ()) -> Any:
             continue
         module = importlib.import_module(name)
         nlp = module.load(exclude=list(disable))
+        if "parser" in nlp.pipe_names:
+            nlp.add_pipe("dateline_paragraphs", before="parser")
         if "ner" in nlp.pipe_names:
             ruler = nlp.add_pipe("entity_ruler", name="dateline_known", before="ner")
             ruler.add_patterns(_known_patterns())

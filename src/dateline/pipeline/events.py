@@ -5,8 +5,8 @@ Triggers come from a shipped lexicon (`data/plover_triggers.tsv`: verbs, verb+pa
 trigger's subject and object phrases. PLOVER's rules applied: in CONSULT the visitor is the
 actor and the host the recipient ("Assad received Lavrentiev": Lavrentiev -> Assad); a meeting
 announced for the future is an AGREE (to meet); negated triggers give no event. Guard against
-a known parser trap: a subject that is the object of an earlier "after meeting X" clause is
-not taken as the actor of the main clause.
+a known parser trap: in "After meeting X, Y, held talks with Z" the parse makes X the subject
+of "held" and Y its appositive; Y is taken as the actor of both meetings and X as the one met.
 """
 
 from __future__ import annotations
@@ -65,12 +65,48 @@ def _match(token: Any) -> Trigger | None:
     if token.pos_ == "VERB":
         for child in token.children:
             key = (lemma, child.lemma_.lower())
-            if key in pairs and child.dep_ in ("prt", "prep", "dobj"):
-                return pairs[key]
+            if child.dep_ not in ("prt", "prep", "dobj"):
+                continue
+            found = pairs.get(key) or pairs.get((lemma, child.lower_))
+            if found:
+                return found
         return verbs.get(lemma)
     if token.pos_ == "NOUN":
-        return nouns.get(lemma)
+        return nouns.get(lemma) or nouns.get(token.lower_)
     return None
+
+
+def _after_clause(verb: Any) -> tuple[Any, list[Any], list[Any]] | None:
+    """The parser trap "After meeting X, Y, held talks": X parsed as the subject, Y its appositive.
+
+    Returns the clause's verb ("meeting"), the true subject's tokens (Y) and the tokens of
+    the one met (X), or None when the sentence is not built so.
+    """
+    clause = next(
+        (
+            g
+            for c in verb.children
+            if c.dep_ == "prep" and c.lower_ in ("after", "before", "following")
+            for g in c.children
+            if g.dep_ == "pcomp" and g.pos_ == "VERB"
+        ),
+        None,
+    )
+    if clause is None or any(c.dep_ in ("dobj", "nsubj") for c in clause.children):
+        return None
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None or subject.pos_ != "PROPN":
+        return None
+    appositives = [c for c in subject.children if c.dep_ == "appos"]
+    if not appositives:
+        return None
+    true_subject = [t for a in appositives for t in a.subtree]
+    met = [
+        t
+        for t in subject.subtree
+        if t.i == subject.i or (t.dep_ == "compound" and t.head.i == subject.i)
+    ]
+    return clause, true_subject, met
 
 
 def _mentions_in(article: Article, tokens: list[Any], labels: tuple[str, ...]) -> list[Mention]:
@@ -88,11 +124,19 @@ def _phrase(token: Any) -> list[Any]:
 def _roles(token: Any) -> tuple[list[Any], list[Any]]:
     """Subject-side and object-side phrases of a trigger (verb, or noun under a light verb)."""
     verb = token if token.pos_ == "VERB" else token.head
+    if token.dep_ == "pcomp" and token.head.head.pos_ == "VERB":
+        trap = _after_clause(token.head.head)
+        if trap is not None and trap[0].i == token.i:
+            return trap[1], trap[2]  # "after meeting X": the main clause's subject met X
+    trap = _after_clause(verb)
     subjects: list[Any] = []
     objects: list[Any] = []
     passive = any(c.dep_ == "nsubjpass" for c in verb.children)
     for child in verb.children:
         if child.dep_ in ("nsubj", "nsubjpass"):
+            if trap is not None and child.dep_ == "nsubj":
+                subjects.extend(trap[1])  # the appositive is the subject, not the one met
+                continue
             (objects if passive else subjects).extend(_phrase(child))
         elif child.dep_ == "agent":
             subjects.extend(t for c in child.children for t in _phrase(c))
@@ -101,7 +145,12 @@ def _roles(token: Any) -> tuple[list[Any], list[Any]]:
     holder = token if token.pos_ == "NOUN" else verb
     for child in [*holder.children, *(verb.children if holder is not verb else [])]:
         if child.dep_ == "prep" and child.lower_ in ("with", "to", "against", "on"):
-            objects.extend(t for c in child.children if c.dep_ == "pobj" for t in _phrase(c))
+            for c in child.children:
+                if c.dep_ == "pobj":
+                    # "with X, Putin's envoy": an appositive after the one met is often the
+                    # next clause's subject, misattached by the parser.
+                    skip = {t.i for a in c.children if a.dep_ == "appos" for t in a.subtree}
+                    objects.extend(t for t in _phrase(c) if t.i not in skip)
     return subjects, objects
 
 
@@ -233,12 +282,16 @@ def extract_events(article: Article, *, settings: Settings) -> Article:
             verb = token if token.pos_ == "VERB" else token.head
             if any(c.dep_ == "neg" for c in verb.children):
                 continue  # "did not meet": nothing happened
+            if token.pos_ == "NOUN" and token.dep_ == "dobj" and _match(token.head) is not None:
+                continue  # "held talks": the verb pair already made this event
             if token.pos_ == "NOUN" and not (
                 token.head.lemma_.lower() in _LIGHT_VERBS
                 or any(c.dep_ == "prep" and c.lower_ in ("with", "between") for c in token.children)
             ):
                 continue  # a noun names an event only when something is done with it
             subj_tokens, obj_tokens = _roles(token)
+            # "After meeting X, ...": the sentence's place belongs to the main clause.
+            in_clause = token.dep_ == "pcomp"
             actors = _heads(article, _mentions_in(article, subj_tokens, _PARTY_LABELS))
             recipients = _heads(article, _mentions_in(article, obj_tokens, _PARTY_LABELS))
             # Unnamed parties ("police", "protesters", "rebels") still make an event.
@@ -262,7 +315,8 @@ def extract_events(article: Article, *, settings: Settings) -> Article:
                     trigger=Span(token.idx, token.idx + len(token.text)),
                     actors=_participants(actors),
                     recipients=_participants([m for m in recipients if m not in actors]),
-                    place=_place(article, token, sent) or _sentence_place(article, sent),
+                    place=_place(article, token, sent)
+                    or (None if in_clause else _sentence_place(article, sent)),
                     date=date,
                     date_ref=date_ref,
                     confidence=0.6 if token.pos_ == "NOUN" else 0.75,
