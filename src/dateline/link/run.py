@@ -81,6 +81,10 @@ def link_corpus(store: Store, *, settings: Settings) -> LinkReport:
         store.upsert_articles([by_id[i] for i in sorted(changed)])
     records = merge_events(list(by_id.values()), [*copy_groups, *events])
     replace_event_records(store, records)
+    # An operator's merges and splits of entities outlive the recomputation.
+    from dateline.store.overrides import apply_entity_overrides
+
+    apply_entity_overrides(store)
     return LinkReport(
         len(articles),
         len(copy_groups),

@@ -75,4 +75,39 @@ MIGRATIONS: list[Migration] = [
     Migration("0100_groups", GROUPS_SQL),
     Migration("0200_entities", ENTITIES_SQL),
     Migration("0300_events", EVENTS_SQL),
+    Migration(
+        "0400_search",
+        """
+        -- Full-text index over article title + text and claim text (dateline.store.search).
+        CREATE VIRTUAL TABLE search_index USING fts5(
+            kind UNINDEXED,                 -- 'article' or 'claim'
+            article_id UNINDEXED,
+            ref UNINDEXED,                  -- claim number within the article, '' for articles
+            title,
+            body,
+            tokenize = 'unicode61 remove_diacritics 2'
+        );
+        -- What the index was built from (article count and latest update), to spot staleness.
+        CREATE TABLE search_state (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        """,
+    ),
+    Migration(
+        "0410_entity_overrides",
+        """
+        -- Operator decisions on entities (merge two, split aliases off one), replayed in order
+        -- after every re-link so they survive a recomputation of identities.
+        CREATE TABLE entity_overrides (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            op TEXT NOT NULL CHECK (op IN ('merge', 'split')),
+            entity_id TEXT NOT NULL,        -- merge: the entity kept; split: the one split
+            other_id TEXT NOT NULL,         -- merge: the entity folded in; split: the new one
+            aliases TEXT NOT NULL DEFAULT '[]',  -- split: JSON list of surface forms moved
+            name TEXT,                      -- split: the new entity's name
+            at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        );
+        """,
+    ),
 ]

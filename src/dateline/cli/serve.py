@@ -1,0 +1,53 @@
+"""Command for the web app: `serve` (REST API under /api and pages, one process)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from dateline.cli.app import ConfigOption, DbOption, app, fail, settings_from
+from dateline.errors import DatelineError
+
+
+@app.command("serve")
+def serve_command(
+    db: DbOption = None,
+    config: ConfigOption = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            "--token",
+            envvar="DATELINE_TOKEN",
+            help="Bearer token for writes (ingest, entity merge/split); none: read-only.",
+            show_default=False,
+        ),
+    ] = None,
+    allow_remote: Annotated[
+        bool,
+        typer.Option("--allow-remote", help="Allow listening on a non-loopback address."),
+    ] = False,
+) -> None:
+    """Serve the web pages and the REST API (OpenAPI at /docs) over the database."""
+    from dateline.web.app import check_bind, create_app
+
+    try:
+        check_bind(host, allow_remote)
+    except DatelineError as exc:
+        fail(exc, code=2)
+        return
+    settings = settings_from(db, config)
+    import uvicorn
+
+    try:
+        web = create_app(str(settings.db_path), token=token, settings=settings)
+    except DatelineError as exc:
+        fail(exc)
+        return
+    writes = "writes need the bearer token" if token else "read-only (no --token)"
+    typer.echo(
+        f"dateline: serving {settings.db_path} on http://{host}:{port}/ ({writes})", err=True
+    )
+    uvicorn.run(web, host=host, port=port, log_level="info")

@@ -1,0 +1,209 @@
+"""Operator overrides of entity identities: merge two entities, split aliases off one.
+
+Each decision is recorded in `entity_overrides` and applied at once by rewriting the entity
+rows, the mentions' entity ids and the stored articles (mentions and event participants).
+Corpus-level event records are re-merged afterwards so they name the right entities. The
+link step recomputes identities from scratch, so `apply_entity_overrides` replays every
+recorded decision in order; call it after `link_corpus`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable, Iterable
+
+from dateline.errors import DatelineError, NotFound
+from dateline.link.events import merge_events
+from dateline.model import Article, Entity, Participant, from_dict, to_dict
+from dateline.readers._bytes import content_hash
+from dateline.store.db import Store
+from dateline.store.events import replace_event_records
+from dateline.store.groups import load_groups
+
+
+class OverrideError(DatelineError):
+    """An entity merge or split that cannot be done (same entity, unknown alias, ...)."""
+
+    code = "DL041"
+
+
+def _get(store: Store, entity_id: str) -> Entity:
+    row = store.conn.execute("SELECT data FROM entities WHERE id = ?", (entity_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"no entity with id {entity_id!r}")
+    return from_dict(Entity, json.loads(row[0]))
+
+
+def _put(store: Store, entity: Entity) -> None:
+    store.conn.execute(
+        "INSERT INTO entities(id, kind, name, data) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, name = excluded.name,"
+        " data = excluded.data",
+        (entity.id, entity.kind, entity.name, json.dumps(to_dict(entity), ensure_ascii=False)),
+    )
+
+
+def _union(*groups: Iterable[str]) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for group in groups:
+        for item in group:
+            seen.setdefault(item, None)
+    return tuple(sorted(seen))
+
+
+def _relabel(store: Store, entity_id: str, new_id: Callable[[str], str | None]) -> None:
+    """Rewrite articles mentioning `entity_id`: `new_id(surface)` gives the new id or None."""
+    ids = [
+        r[0]
+        for r in store.conn.execute(
+            "SELECT DISTINCT article_id FROM mentions WHERE entity_id = ?", (entity_id,)
+        )
+    ]
+    changed: list[Article] = []
+    for article_id in ids:
+        article = store.get_article(article_id)
+
+        def swap(current: str | None, start: int, end: int, text: str = article.text) -> str | None:
+            if current != entity_id:
+                return current
+            return new_id(text[start:end]) or current
+
+        def parts(items: tuple[Participant, ...]) -> tuple[Participant, ...]:
+            return tuple(
+                dataclasses.replace(p, entity_id=swap(p.entity_id, p.start, p.end)) for p in items
+            )
+
+        mentions = tuple(
+            dataclasses.replace(m, entity_id=swap(m.entity_id, m.start, m.end))
+            for m in article.mentions
+        )
+        events = tuple(
+            dataclasses.replace(
+                e,
+                actors=parts(e.actors),
+                recipients=parts(e.recipients),
+                attendees=parts(e.attendees),
+            )
+            for e in article.events
+        )
+        updated = dataclasses.replace(article, mentions=mentions, events=events)
+        if updated != article:
+            changed.append(updated)
+    if changed:
+        store.upsert_articles(changed)
+
+
+def _refresh_events(store: Store) -> None:
+    """Re-merge the corpus-level events from the relabelled articles."""
+    groups = [g for g in load_groups(store) if g.kind in ("copy", "same-event")]
+    replace_event_records(store, merge_events(list(store.iter_articles()), groups))
+
+
+def _do_merge(store: Store, keep_id: str, other_id: str) -> Entity:
+    if keep_id == other_id:
+        raise OverrideError(f"cannot merge entity {keep_id!r} with itself")
+    keep, other = _get(store, keep_id), _get(store, other_id)
+    merged = dataclasses.replace(
+        keep,
+        aliases=_union(keep.aliases, (other.name,), other.aliases),
+        roles=_union(keep.roles, other.roles),
+        country=keep.country or other.country,
+        sector=keep.sector or other.sector,
+        wikidata=keep.wikidata or other.wikidata,
+    )
+    _put(store, merged)
+    _relabel(store, other_id, lambda _surface: keep_id)
+    store.conn.execute("DELETE FROM entities WHERE id = ?", (other_id,))
+    return merged
+
+
+def _do_split(
+    store: Store, entity_id: str, aliases: tuple[str, ...], new_id: str, name: str | None
+) -> tuple[Entity, Entity]:
+    entity = _get(store, entity_id)
+    moving = set(aliases)
+    unknown = sorted(moving - set(entity.aliases) - {entity.name})
+    if not moving or unknown:
+        raise OverrideError(
+            f"entity {entity_id!r} has no alias {', '.join(map(repr, unknown))}"
+            if unknown
+            else "name at least one alias to split off"
+        )
+    rest = tuple(a for a in entity.aliases if a not in moving)
+    if not rest:
+        raise OverrideError(f"splitting off every alias of {entity_id!r} would leave it empty")
+    new_name = name or sorted(moving, key=lambda a: (-len(a), a))[0]
+    kept_name = entity.name if entity.name not in moving else sorted(rest, key=lambda a: -len(a))[0]
+    kept = dataclasses.replace(entity, name=kept_name, aliases=rest)
+    split = Entity(
+        id=new_id,
+        kind=entity.kind,
+        name=new_name,
+        aliases=tuple(sorted(moving)),
+        country=entity.country,
+        sector=entity.sector,
+    )
+    _put(store, kept)
+    _put(store, split)
+    _relabel(store, entity_id, lambda surface: new_id if surface in moving else None)
+    return kept, split
+
+
+def merge_entities(store: Store, keep_id: str, other_id: str) -> Entity:
+    """Fold entity `other_id` into `keep_id` (aliases, roles, mentions); record the decision."""
+    with store.transaction() as conn:
+        merged = _do_merge(store, keep_id, other_id)
+        conn.execute(
+            "INSERT INTO entity_overrides(op, entity_id, other_id) VALUES ('merge', ?, ?)",
+            (keep_id, other_id),
+        )
+        _refresh_events(store)
+    return merged
+
+
+def split_entity(
+    store: Store, entity_id: str, aliases: Iterable[str], *, name: str | None = None
+) -> tuple[Entity, Entity]:
+    """Move the mentions spelled as `aliases` to a new entity; return (kept, new)."""
+    moving = tuple(sorted(set(aliases)))
+    new_id = "ent-" + content_hash(f"split|{entity_id}|{'|'.join(moving)}")[:12]
+    with store.transaction() as conn:
+        result = _do_split(store, entity_id, moving, new_id, name)
+        conn.execute(
+            "INSERT INTO entity_overrides(op, entity_id, other_id, aliases, name)"
+            " VALUES ('split', ?, ?, ?, ?)",
+            (entity_id, new_id, json.dumps(list(moving), ensure_ascii=False), name),
+        )
+        _refresh_events(store)
+    return result
+
+
+def apply_entity_overrides(store: Store) -> int:
+    """Replay every recorded merge/split (after a re-link); return how many still applied."""
+    rows = store.conn.execute(
+        "SELECT op, entity_id, other_id, aliases, name FROM entity_overrides ORDER BY seq"
+    ).fetchall()
+    applied = 0
+    with store.transaction():
+        for row in rows:
+            try:
+                if row["op"] == "merge":
+                    _do_merge(store, row["entity_id"], row["other_id"])
+                else:
+                    aliases = tuple(json.loads(row["aliases"]))
+                    _do_split(store, row["entity_id"], aliases, row["other_id"], row["name"])
+            except (NotFound, OverrideError):
+                continue  # the entities changed since; the decision no longer applies
+            applied += 1
+        if applied:
+            _refresh_events(store)
+    return applied
+
+
+def list_overrides(store: Store) -> list[dict[str, object]]:
+    """Return the recorded operator decisions, oldest first."""
+    rows = store.conn.execute(
+        "SELECT seq, op, entity_id, other_id, aliases, name, at FROM entity_overrides ORDER BY seq"
+    )
+    return [dict(r) | {"aliases": json.loads(r["aliases"])} for r in rows]
