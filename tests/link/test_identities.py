@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from dateline.cli import app
 from dateline.link.identities import person_words, resolve_identities, skeleton
-from dateline.model import Article
+from dateline.model import Article, Mention
 
 
 @pytest.mark.parametrize(
@@ -70,3 +70,33 @@ def test_entities_command_and_linked_mentions(seeds_dir: Path, tmp_path: Path) -
         for a in e["actors"]
         if "Lavrent" in a["text"]
     )
+
+
+def test_role_only_mention_joins_the_one_holder(seed_articles: dict[str, Article]) -> None:
+    resolved = resolve_identities(list(seed_articles.values()))
+    assad = next(e for e in resolved.entities if "Bashar Al-Assad" in e.aliases)
+    prince = next(e for e in resolved.entities if "Mohammed bin Salman" in e.aliases)
+    assert "the Syrian president" in assad.aliases
+    article = seed_articles["003"]
+    found = {article.text[m.start : m.end]: m.entity_id for m in resolved.nominals[article.id]}
+    assert found["the Syrian president"] == assad.id
+    assert found.get("the Saudi Crown Prince", prince.id) == prince.id
+
+
+def _person_article(aid: str, text: str, *names: str) -> Article:
+    mentions = tuple(Mention(text.index(n), text.index(n) + len(n), "PERSON") for n in names)
+    return Article(id=aid, text=text, source_path=f"{aid}.txt", mentions=mentions)
+
+
+def test_misspelling_joins_only_with_agreeing_roles() -> None:
+    a = _person_article(
+        "a" * 64, "Russian Deputy Foreign Minister Sergey Vershinin arrived.", "Sergey Vershinin"
+    )
+    b = _person_article(
+        "b" * 64, "Russian Deputy Foreign Minister Sergey Verchinen spoke.", "Sergey Verchinen"
+    )
+    joined = resolve_identities([a, b]).entities
+    assert len(joined) == 1 and set(joined[0].aliases) == {"Sergey Vershinin", "Sergey Verchinen"}
+    c = _person_article("c" * 64, "Sergey Verchinen, a banker, spoke.", "Sergey Verchinen")
+    apart = resolve_identities([a, c]).entities
+    assert len(apart) == 2  # no role in common: a misspelling is not assumed

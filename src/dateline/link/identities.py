@@ -11,10 +11,11 @@ that needs supporting context this step does not weigh yet.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from dateline.link.actors import (
     ascii_fold,
@@ -24,7 +25,7 @@ from dateline.link.actors import (
     resolve_place,
     role_near,
 )
-from dateline.model import Article, Entity
+from dateline.model import Article, Entity, Mention
 from dateline.readers._bytes import content_hash
 
 TITLES = frozenset(
@@ -88,6 +89,8 @@ class Resolved:
 
     entities: tuple[Entity, ...]
     mention_entity: dict[tuple[str, int, int], str]  # (article id, start, end) -> entity id
+    # Role-only mentions found at link time ("the Syrian president"), label NOMINAL.
+    nominals: dict[str, tuple[Mention, ...]] = field(default_factory=dict)
 
 
 def resolve_identities(articles: Sequence[Article]) -> Resolved:
@@ -147,12 +150,116 @@ def resolve_identities(articles: Sequence[Article]) -> Resolved:
         surfaces[key][text] += 1
     for article_id, start, end, role in pending_roles:
         roles[assign[(article_id, start, end)]][role] += 1
+    _join_misspellings(assign, surfaces, roles, kinds)
     ids = {key: "ent-" + content_hash(key)[:12] for key in surfaces}
-    entities = []
-    for key, forms in surfaces.items():
-        entities.append(_entity(ids[key], key, kinds[key], forms, roles.get(key), canonical))
+    entities = [
+        _entity(ids[key], key, kinds[key], forms, roles.get(key), canonical)
+        for key, forms in surfaces.items()
+    ]
     mention_entity = {k: ids[v] for k, v in assign.items()}
-    return Resolved(tuple(sorted(entities, key=lambda e: e.name)), mention_entity)
+    nominals, entities = _nominal_mentions(articles, entities)
+    for article_id, found in nominals.items():
+        for m in found:
+            mention_entity[(article_id, m.start, m.end)] = m.entity_id or ""
+    return Resolved(tuple(sorted(entities, key=lambda e: e.name)), mention_entity, nominals)
+
+
+def _edit_distance_one(a: str, b: str) -> bool:
+    """Whether two strings differ by exactly one substitution, insertion or deletion."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+def _join_misspellings(
+    assign: dict[tuple[str, int, int], str],
+    surfaces: dict[str, Counter[str]],
+    roles: dict[str, Counter[str]],
+    kinds: dict[str, str],
+) -> None:
+    """Join two spellings of one person one letter apart, only when their roles agree.
+
+    "Sergey Verchinen" and "Sergey Vershinin" share a first name and differ by one consonant
+    of the surname; they join when both carry a role naming the same country and sector
+    ("Russian Deputy Foreign Minister"). Without such context two names stay apart.
+    """
+    people = [
+        k
+        for k in surfaces
+        if kinds.get(k) == "PERSON" and k.count(":") == 2 and not k.startswith("P:?:")
+    ]
+    context = {}
+    for key in people:
+        codes = {(c.country, c.sector) for r in roles.get(key, ()) if (c := code_actor(r))}
+        context[key] = {c for c in codes if c[0] and c[1]}
+    moved: dict[str, str] = {}
+    for i, a in enumerate(people):
+        for b in people[i + 1 :]:
+            _, first_a, last_a = a.split(":")
+            _, first_b, last_b = b.split(":")
+            if first_a != first_b or len(last_a) < 4 or not _edit_distance_one(last_a, last_b):
+                continue
+            if not context[a] & context[b]:
+                continue
+            bigger = sum(surfaces[a].values()) >= sum(surfaces[b].values())
+            keep, drop = (a, b) if bigger else (b, a)
+            moved[drop] = moved.get(keep, keep)
+    for drop, keep in moved.items():
+        surfaces[keep].update(surfaces.pop(drop))
+        roles[keep].update(roles.pop(drop, Counter()))
+        kinds.pop(drop, None)
+        for mention, key in assign.items():
+            if key == drop:
+                assign[mention] = keep
+
+
+# "the Syrian president", "the Russian foreign minister": a person named by role alone.
+_TITLE_WORDS = (
+    "president|prime minister|foreign minister|defen[cs]e minister|crown prince|king|emir|"
+    "chancellor|envoy|special envoy|ambassador|interior minister|premier"
+)
+_NOMINAL = re.compile(
+    rf"\b[Tt]he\s+([A-Z][a-z]+)\s+({_TITLE_WORDS})\b(?!(?-i:\s+[A-Z]))", re.IGNORECASE
+)
+
+
+def _nominal_mentions(
+    articles: Sequence[Article], entities: list[Entity]
+) -> tuple[dict[str, tuple[Mention, ...]], list[Entity]]:
+    """Link role-only mentions to the one person of the corpus holding that role."""
+    holders: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for e in entities:
+        if e.kind != "PERSON":
+            continue
+        for role in e.roles:
+            code = code_actor(role)
+            title = re.search(_TITLE_WORDS, role.lower())
+            if code.country and title:
+                holders[(code.country, title.group(0))].add(e.id)
+    found: dict[str, tuple[Mention, ...]] = {}
+    new_aliases: dict[str, set[str]] = defaultdict(set)
+    for article in articles:
+        spans = []
+        for match in _NOMINAL.finditer(article.text):
+            country = code_actor(match.group(1)).country if is_demonym(match.group(1)) else None
+            who = holders.get((country or "", match.group(2).lower()), set())
+            if len(who) != 1:
+                continue
+            entity_id = next(iter(who))
+            spans.append(Mention(match.start(), match.end(), "NOMINAL", entity_id))
+            new_aliases[entity_id].add(match.group(0))
+        if spans:
+            found[article.id] = tuple(spans)
+    entities = [
+        dataclasses.replace(e, aliases=tuple(sorted({*e.aliases, *new_aliases[e.id]})))
+        if e.id in new_aliases
+        else e
+        for e in entities
+    ]
+    return found, entities
 
 
 def _entity(

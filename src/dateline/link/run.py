@@ -15,7 +15,7 @@ from dateline.link.dedup import find_copies
 from dateline.link.events import merge_events
 from dateline.link.identities import resolve_identities
 from dateline.link.twins import infer_dates
-from dateline.model import Article, ArticleLink, Group
+from dateline.model import Article, ArticleLink, Group, Mention
 from dateline.readers._bytes import content_hash
 from dateline.settings import Settings
 from dateline.store import Store
@@ -73,7 +73,9 @@ def link_corpus(store: Store, *, settings: Settings) -> LinkReport:
     replace_entities(store, resolved.entities)
     changed = {a.id for a in dated}
     for article_id, article in list(by_id.items()):
-        linked = _with_entities(article, resolved.mention_entity)
+        linked = _with_entities(
+            article, resolved.mention_entity, resolved.nominals.get(article_id, ())
+        )
         if linked != article:
             by_id[article_id] = linked
             changed.add(article_id)
@@ -96,14 +98,27 @@ def link_corpus(store: Store, *, settings: Settings) -> LinkReport:
     )
 
 
-def _with_entities(article: Article, mention_entity: dict[tuple[str, int, int], str]) -> Article:
-    """The article with entity ids on its mentions and on its events' participants."""
+def _with_entities(
+    article: Article,
+    mention_entity: dict[tuple[str, int, int], str],
+    nominals: tuple[Mention, ...] = (),
+) -> Article:
+    """The article with entity ids on its mentions and events' participants, nominals added."""
 
     def eid(start: int, end: int) -> str | None:
+        # A word inside a role-only mention ("Syrian" in "the Syrian president") is the person.
+        for n in nominals:
+            if n.start <= start and end <= n.end:
+                return n.entity_id
         return mention_entity.get((article.id, start, end))
 
+    kept = [m for m in article.mentions if m.label != "NOMINAL"]
     mentions = tuple(
-        dataclasses.replace(m, entity_id=eid(m.start, m.end)) for m in article.mentions
+        sorted(
+            [dataclasses.replace(m, entity_id=eid(m.start, m.end)) for m in kept]
+            + [m for m in nominals],
+            key=lambda m: (m.start, m.end, m.label),
+        )
     )
     events = tuple(
         dataclasses.replace(
