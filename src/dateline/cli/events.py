@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 
 import typer
@@ -45,16 +45,7 @@ def events_command(
         if as_json:
             sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
             return
-        table = Table("date", "origin", "type", "actors", "recipients", "place", "article")
-        for row in rows:
-            table.add_row(
-                row["date"]["value"] or "?", row["date"]["origin"],
-                f"{row['type']}{'/' + row['mode'] if row['mode'] else ''}",
-                ", ".join(p["text"] for p in row["actors"]),
-                ", ".join(p["text"] for p in row["recipients"]),
-                (row["place"] or {}).get("text", ""), row["article_id"][:8],
-            )  # fmt: skip
-        _print(table)
+        _print(_table(rows, name="text", last=("article", lambda r: r["article_id"][:8])))
         return
     _records(settings, None, as_json)
 
@@ -80,16 +71,25 @@ def _records(settings: Settings, entity: str | None, as_json: bool) -> None:
     if as_json:
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
         return
-    table = Table("date", "origin", "type", "actors", "recipients", "place", "sources", "id")
+    _print(
+        _table(rows, name="name", last=("sources, id", lambda r: f"{r['source_count']}  {r['id']}"))
+    )
+
+
+def _table(
+    rows: list[dict[str, Any]], *, name: str, last: tuple[str, Callable[[dict[str, Any]], str]]
+) -> Table:
+    """Events as a table: date, origin, type/mode, who, where, and a last column of choice."""
+    table = Table("date", "origin", "type", "actors", "recipients", "place", last[0])
     for row in rows:
         table.add_row(
             row["date"]["value"] or "undated", row["date"]["origin"],
             f"{row['type']}{'/' + row['mode'] if row['mode'] else ''}",
-            ", ".join(p["name"] for p in row["actors"]),
-            ", ".join(p["name"] for p in row["recipients"]),
-            (row["place"] or {}).get("name", ""), str(row["source_count"]), row["id"][:11],
+            ", ".join(p[name] for p in row["actors"]),
+            ", ".join(p[name] for p in row["recipients"]),
+            (row["place"] or {}).get(name, ""), last[1](row),
         )  # fmt: skip
-    _print(table)
+    return table
 
 
 def _print(table: Table) -> None:
