@@ -1,21 +1,41 @@
 """`dateline.ingest`: read, clean, annotate and store articles, streaming in batches.
 
-Each batch is written in one transaction, so a run killed midway loses at most the batch in
+Each batch is written in one transaction, so a run killed midway loses at most the batches in
 flight, and a re-run skips every input record already stored (keyed by its raw hash).
+
+With more than one worker, the main process still reads the inputs, batches them, skips the
+records already stored and alone writes to the store, batch by batch in input order; worker
+processes (started with 'spawn', each building the pipeline once) clean and annotate the
+batches. At most ``2 * workers`` batches are in flight, so memory stays bounded, and the stored
+result is the same as with one worker.
 """
 
 from __future__ import annotations
 
+import contextlib
+import itertools
+import multiprocessing
 import os
+import threading
+import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import wait as wait_futures
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field, replace
+from types import TracebackType
 
-from dateline.errors import DatelineError, ReadError
+from dateline.errors import ConfigError, DatelineError, PipelineError, ReadError
 from dateline.model import Article, RawDocument
 from dateline.pipeline import Pipeline, build_pipeline
 from dateline.pipeline.clean import clean_document
 from dateline.settings import Settings
 from dateline.store import Store
+
+# More processes than this gain little on the machines dateline targets and cost one spaCy
+# model in memory each; "auto" (workers = 0) picks min(AUTO_WORKERS, CPU count).
+AUTO_WORKERS = 2
 
 
 @dataclass(slots=True)
@@ -37,6 +57,20 @@ class IngestReport:
 
 
 ProgressFn = Callable[[int, IngestReport], None]
+Key = tuple[str, str]  # (raw hash, source path) of an input record
+# An error as it crosses a process boundary: DatelineError does not round-trip through pickle
+# (its args hold the formatted message), so it travels as (class, message, path).
+ErrorValue = tuple[type[DatelineError], str, str | None]
+
+
+def resolve_workers(workers: int | None, settings: Settings) -> int:
+    """Return how many processes to use: `workers`, else settings.workers; 0 means automatic."""
+    wanted = settings.workers if workers is None else workers
+    if wanted < 0:
+        raise ConfigError(f"workers must be 0 (automatic) or more, not {wanted}")
+    if wanted == 0:
+        return max(1, min(AUTO_WORKERS, os.cpu_count() or 1))
+    return wanted
 
 
 def _batches(
@@ -86,6 +120,196 @@ def _named(exc: DatelineError, articles: list[Article]) -> DatelineError:
     return type(exc)(exc.message, path=articles[0].source_path)
 
 
+# -- worker processes ----------------------------------------------------------------------------
+
+_worker_pipeline: Pipeline | None = None
+
+
+def _init_worker(settings: Settings) -> None:
+    """Build the pipeline (and load the spaCy model) once per worker process."""
+    global _worker_pipeline
+    threading.Thread(target=_exit_with_parent, name="dateline-parent-watch", daemon=True).start()
+    _worker_pipeline = build_pipeline(settings=settings)
+    if "annotate" in _worker_pipeline.names:
+        from dateline.pipeline.annotate import nlp_for
+
+        # A missing model is raised again by the stage, per article, and reported by file.
+        with contextlib.suppress(DatelineError):
+            nlp_for(settings)
+
+
+def _exit_with_parent() -> None:
+    """End this worker when the main process dies (kill -9 leaves no orphaned workers)."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        parent.join()
+        os._exit(1)
+
+
+def _ping(delay: float) -> int:
+    """Return the worker's pid after `delay` seconds (used to wait until all are ready)."""
+    time.sleep(delay)
+    return os.getpid()
+
+
+def _work(raws: list[RawDocument]) -> tuple[list[Article], list[ErrorValue]]:
+    """Process one batch in a worker; every failure comes back as an error value."""
+    if _worker_pipeline is None:  # pragma: no cover - the initializer always runs first
+        raise RuntimeError("worker pipeline not initialised")
+    articles, errors = _process_guarded(raws, _worker_pipeline)
+    # The spaCy Doc is transient and large: it never crosses the process boundary.
+    return [replace(a, doc=None) for a in articles], [_error_value(e) for e in errors]
+
+
+def _process_guarded(
+    raws: list[RawDocument], pipeline: Pipeline
+) -> tuple[list[Article], list[DatelineError]]:
+    """Like `process_documents`, but an unexpected exception also becomes per-file errors."""
+    try:
+        return process_documents(raws, pipeline)
+    except Exception as exc:
+        if len(raws) <= 1:
+            return [], [_unexpected(exc, raw) for raw in raws]
+    articles: list[Article] = []
+    errors: list[DatelineError] = []
+    for raw in raws:
+        try:
+            done, failed = process_documents([raw], pipeline)
+        except Exception as exc:
+            done, failed = [], [_unexpected(exc, raw)]
+        articles.extend(done)
+        errors.extend(failed)
+    return articles, errors
+
+
+def _unexpected(exc: BaseException, raw: RawDocument) -> DatelineError:
+    return PipelineError(
+        f"unexpected {type(exc).__name__} in a worker process: {exc}", path=raw.source_path
+    )
+
+
+def _error_value(exc: DatelineError) -> ErrorValue:
+    return (type(exc), exc.message, exc.path)
+
+
+def _from_values(values: list[ErrorValue]) -> list[DatelineError]:
+    return [cls(message, path=path) for cls, message, path in values]
+
+
+class WorkerPool:
+    """Worker processes that each build the pipeline once and then process batches."""
+
+    def __init__(self, settings: Settings, workers: int) -> None:
+        """Prepare `workers` processes for `settings` (started on first use or by `start`)."""
+        if workers < 1:
+            raise ConfigError(f"a worker pool needs at least one worker, not {workers}")
+        self.settings = settings
+        self.workers = workers
+        self._executor: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            self._executor = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_init_worker,
+                initargs=(self.settings,),
+            )
+        return self._executor
+
+    def start(self, timeout: float = 600.0) -> None:
+        """Start every worker and wait until each has built its pipeline."""
+        pool = self._pool()
+        seen: set[int] = set()
+        deadline = time.monotonic() + timeout
+        while len(seen) < self.workers and time.monotonic() < deadline:
+            # A worker busy loading its model cannot answer; ask until every one has.
+            pings = [pool.submit(_ping, 0.05) for _ in range(self.workers)]
+            seen.update(f.result() for f in pings)
+
+    def submit(self, raws: list[RawDocument]) -> Future[tuple[list[Article], list[ErrorValue]]]:
+        """Queue one batch of raw documents; the future holds (articles, error values)."""
+        return self._pool().submit(_work, raws)
+
+    def restart(self) -> None:
+        """Replace the processes (after one of them died); new ones start on the next submit."""
+        self.close()
+
+    def close(self) -> None:
+        """Stop the processes once their current batch is done; queued batches are dropped."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+
+# -- the ingest loop -----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Job:
+    """One input batch on its way through: what to process and what to report for it."""
+
+    size: int
+    read: int
+    skipped: int
+    raws: list[RawDocument]
+    keys: list[Key]
+    read_errors: list[ReadError]
+    futures: list[Future[tuple[list[Article], list[ErrorValue]]]] = field(default_factory=list)
+
+
+def _prepare(
+    batch: list[RawDocument | ReadError], store: Store, force: bool, pending: set[Key]
+) -> _Job:
+    """Split a batch into documents to process and read errors; drop records already stored."""
+    raws = [item for item in batch if isinstance(item, RawDocument)]
+    read_errors = [item for item in batch if isinstance(item, ReadError)]
+    read, skipped = len(raws), 0
+    if not force:
+        keys = [(r.raw_hash, r.source_path) for r in raws]
+        known = store.known_inputs(keys) | (pending & set(keys))
+        skipped = sum(1 for k in keys if k in known)
+        raws = [r for r, k in zip(raws, keys, strict=True) if k not in known]
+    keys = [(r.raw_hash, r.source_path) for r in raws]
+    return _Job(len(batch), read, skipped, raws, keys, read_errors)
+
+
+def _finish(
+    job: _Job,
+    articles: list[Article],
+    errors: list[DatelineError],
+    *,
+    store: Store,
+    report: IngestReport,
+    progress: ProgressFn | None,
+) -> None:
+    """Write one processed batch (errors and articles) in one transaction and count it."""
+    with store.transaction():
+        for error in [*job.read_errors, *errors]:
+            report.errors.append(error)
+            store.record_error(error.path or "?", error.code, error.message)
+        result = store.upsert_articles(articles)
+    report.read += job.read
+    report.skipped += job.skipped
+    report.inserted += result.inserted
+    report.updated += result.updated
+    report.unchanged += result.unchanged
+    report.article_ids.extend(a.id for a in articles)
+    if progress is not None:
+        progress(job.size, report)
+
+
 def ingest(
     paths: Iterable[str | os.PathLike[str]],
     *,
@@ -93,32 +317,142 @@ def ingest(
     settings: Settings,
     force: bool = False,
     progress: ProgressFn | None = None,
+    workers: int | None = None,
 ) -> IngestReport:
-    """Read every file under `paths`, run the pipeline, and store the articles idempotently."""
+    """Read every file under `paths`, run the pipeline, and store the articles idempotently.
+
+    `workers` is the number of processes running the pipeline: None takes `settings.workers`
+    (``[pipeline] workers``, default 0); 0 means automatic, min(2, CPU count); 1 runs
+    everything in this process. Worker processes start only when the input spans more than
+    one batch, and the stored articles are the same whatever the number of workers.
+    """
     from dateline.readers import read_paths
 
-    pipeline = build_pipeline(settings=settings)
+    return ingest_documents(
+        read_paths(paths, settings=settings),
+        store=store,
+        settings=settings,
+        force=force,
+        progress=progress,
+        workers=workers,
+    )
+
+
+def ingest_documents(
+    items: Iterable[RawDocument | ReadError],
+    *,
+    store: Store,
+    settings: Settings,
+    force: bool = False,
+    progress: ProgressFn | None = None,
+    workers: int | None = None,
+    pool: WorkerPool | None = None,
+) -> IngestReport:
+    """Process and store already-read documents (read errors are recorded as they come).
+
+    `workers` as for `ingest`; a started `pool` given here is used (and left open) instead.
+    """
+    pipeline = build_pipeline(settings=settings)  # checks the stage order before anything runs
     report = IngestReport()
-    for batch in _batches(read_paths(paths, settings=settings), settings.batch_size):
-        raws = [item for item in batch if isinstance(item, RawDocument)]
-        for item in batch:
-            if isinstance(item, ReadError):
-                report.errors.append(item)
-                store.record_error(item.path or "?", item.code, item.message)
-        report.read += len(raws)
-        if not force:
-            known = store.known_inputs([(r.raw_hash, r.source_path) for r in raws])
-            report.skipped += sum(1 for r in raws if (r.raw_hash, r.source_path) in known)
-            raws = [r for r in raws if (r.raw_hash, r.source_path) not in known]
-        articles, errors = process_documents(raws, pipeline)
-        for error in errors:
-            report.errors.append(error)
-            store.record_error(error.path or "?", error.code, error.message)
-        result = store.upsert_articles(articles)
-        report.inserted += result.inserted
-        report.updated += result.updated
-        report.unchanged += result.unchanged
-        report.article_ids.extend(a.id for a in articles)
-        if progress is not None:
-            progress(len(batch), report)
+    batches: Iterator[list[RawDocument | ReadError]] = _batches(items, settings.batch_size)
+    count = pool.workers if pool is not None else resolve_workers(workers, settings)
+    if pool is None and count > 1:
+        head = list(itertools.islice(batches, 2))
+        batches = itertools.chain(head, batches)
+        if len(head) < 2:
+            count = 1  # a single batch: starting processes would cost more than it saves
+    if count <= 1 and pool is None:
+        for batch in batches:
+            job = _prepare(batch, store, force, set())
+            articles, errors = process_documents(job.raws, pipeline)
+            _finish(job, articles, errors, store=store, report=report, progress=progress)
+        return report
+    if pool is not None:
+        _run_parallel(batches, pool, store=store, report=report, force=force, progress=progress)
+        return report
+    with WorkerPool(settings, count) as own:
+        _run_parallel(batches, own, store=store, report=report, force=force, progress=progress)
     return report
+
+
+def _run_parallel(
+    batches: Iterable[list[RawDocument | ReadError]],
+    pool: WorkerPool,
+    *,
+    store: Store,
+    report: IngestReport,
+    force: bool,
+    progress: ProgressFn | None,
+) -> None:
+    """Keep up to 2 * workers batches in the pool; write the results back in input order."""
+    inflight: deque[_Job] = deque()
+    pending: set[Key] = set()  # records submitted but not yet stored: a repeat is skipped
+
+    def finish_head() -> None:
+        job = inflight.popleft()
+        articles, errors = _collect(job, pool, inflight)
+        pending.difference_update(job.keys)
+        _finish(job, articles, errors, store=store, report=report, progress=progress)
+
+    for batch in batches:
+        job = _prepare(batch, store, force, pending)
+        pending.update(job.keys)
+        job.futures = _submit(pool, job.raws)
+        inflight.append(job)
+        while len(inflight) >= 2 * pool.workers:
+            finish_head()
+    while inflight:
+        finish_head()
+
+
+def _submit(
+    pool: WorkerPool, raws: list[RawDocument]
+) -> list[Future[tuple[list[Article], list[ErrorValue]]]]:
+    """Hand one batch to the pool in one piece per worker, so a short run keeps all busy."""
+    if not raws:
+        return []
+    size = -(-len(raws) // pool.workers)
+    return [pool.submit(raws[i : i + size]) for i in range(0, len(raws), size)]
+
+
+def _gather(
+    futures: list[Future[tuple[list[Article], list[ErrorValue]]]],
+) -> tuple[list[Article], list[DatelineError]]:
+    """Join the pieces of one batch in input order."""
+    articles: list[Article] = []
+    errors: list[DatelineError] = []
+    for future in futures:
+        done, values = future.result()
+        articles.extend(done)
+        errors.extend(_from_values(values))
+    # As `process_documents` over the whole batch reports them: the clean step's errors
+    # (ReadError kinds) first, then the stages' (sorted is stable: input order within each).
+    errors.sort(key=lambda e: not isinstance(e, ReadError))
+    return articles, errors
+
+
+def _collect(
+    job: _Job, pool: WorkerPool, inflight: deque[_Job]
+) -> tuple[list[Article], list[DatelineError]]:
+    """Wait for a batch's result; if a worker died, find the batch that killed it."""
+    try:
+        return _gather(job.futures)
+    except BrokenProcessPool:
+        pass
+    except Exception as exc:  # e.g. a result that cannot be pickled
+        return [], [_unexpected(exc, raw) for raw in job.raws]
+    # A worker process died (killed, out of memory, crashed in native code). Every batch in
+    # flight is lost with it; run this one alone on fresh processes to see whether it is the
+    # culprit, then resubmit the others.
+    wait_futures([f for other in inflight for f in other.futures])
+    pool.restart()
+    try:
+        result = _gather([pool.submit(job.raws)])
+    except Exception:
+        pool.restart()
+        message = "a worker process died while processing this batch (out of memory?)"
+        result = [], [PipelineError(message, path=raw.source_path) for raw in job.raws]
+    for other in inflight:
+        if any(f.cancelled() or f.exception() is not None for f in other.futures):
+            other.futures = _submit(pool, other.raws)
+    return result

@@ -27,7 +27,7 @@ class Settings:
     nlp_batch_size: int = 32
     nlp_max_chars: int = 200_000
     stages: tuple[str, ...] = ("all",)
-    workers: int = 1
+    workers: int = 0  # worker processes for ingest; 0 = automatic, min(2, CPU count)
     extra: dict[str, Any] = field(default_factory=dict)  # stage-specific tables from the TOML
 
     @property

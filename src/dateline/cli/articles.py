@@ -43,6 +43,16 @@ def ingest_command(
     link: Annotated[
         bool, typer.Option("--link/--no-link", help="Group the corpus after storing.")
     ] = True,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            "-w",
+            min=0,
+            help="Processes that clean and annotate (0: automatic, min(2, CPUs); "
+            "1: no extra process). Default: the [pipeline] workers setting.",
+        ),
+    ] = None,
 ) -> None:
     """Read, clean, annotate and store articles, then group them; bad files are skipped."""
     settings = settings_from(db, config)
@@ -70,7 +80,12 @@ def ingest_command(
 
             try:
                 report = ingest(
-                    paths, store=store, settings=settings, force=force, progress=progress
+                    paths,
+                    store=store,
+                    settings=settings,
+                    force=force,
+                    progress=progress,
+                    workers=workers,
                 )
             except DatelineError as exc:
                 fail(exc)
