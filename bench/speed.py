@@ -1,6 +1,7 @@
 """Throughput of the per-article pipeline beside spaCy's small pipeline alone, same texts.
 
     python bench/speed.py --data ../shared/corpora/ecbplus/docs.jsonl --limit 500
+    python bench/speed.py --synthetic 2000
 
 Runs, in one run: (1) `nlp.pipe` alone over the texts in this process (the peer), then
 (2) dateline end to end. With ``--workers 1`` that is the clean step and every stage dateline
@@ -17,9 +18,12 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
 
 from dateline.ingest import WorkerPool, ingest_documents, resolve_workers
 from dateline.model import RawDocument
@@ -34,20 +38,31 @@ from dateline.store import open_store
 def main() -> None:
     """Run the benchmark."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", required=True, type=Path, help="JSONL with a 'text' field")
+    parser.add_argument("--data", type=Path, help="JSONL with a 'text' field")
     parser.add_argument("--limit", type=int, default=500)
+    parser.add_argument(
+        "--synthetic", type=int, help="instead of --data: N generated articles (bench/_synthetic)"
+    )
     parser.add_argument(
         "--workers", type=int, default=0, help="worker processes (0: automatic, min(2, CPUs))"
     )
     args = parser.parse_args()
-    rows = []
-    with args.data.open(encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                rows.append(json.loads(line))
-            if len(rows) >= args.limit:
-                break
-    texts = [r["text"] for r in rows]
+    if args.synthetic:
+        from _synthetic import news_texts
+
+        texts = [text for _, text in news_texts(args.synthetic)]
+        args.data = Path(f"synthetic-{args.synthetic}")
+    elif args.data is None:
+        parser.error("give --data FILE or --synthetic N")
+    else:
+        rows = []
+        with args.data.open(encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    rows.append(json.loads(line))
+                if len(rows) >= args.limit:
+                    break
+        texts = [r["text"] for r in rows]
     settings = load_settings()
     nlp = nlp_for(settings)
     list(nlp.pipe(texts[:5]))  # warm up both runs alike
