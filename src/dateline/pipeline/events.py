@@ -20,12 +20,6 @@ from dateline.model import Article, DateInfo, DateOrigin, Event, Mention, Partic
 from dateline.pipeline import Stage
 from dateline.settings import Settings
 
-_PARTY_LABELS = ("PERSON", "ORG", "GPE", "NORP")
-_PLACE_LABELS = ("GPE", "LOC", "FAC")
-_HOST_VERBS = frozenset({"receive", "host", "welcome"})
-_FUTURE = frozenset({"will", "shall", "would", "'ll"})
-_ATTEND = frozenset({"attend", "join", "participate"})
-
 
 @dataclass(frozen=True, slots=True)
 class Trigger:
@@ -34,6 +28,64 @@ class Trigger:
     type: str
     mode: str | None
     cameo: str | None
+
+
+_PARTY_LABELS = ("PERSON", "ORG", "GPE", "NORP")
+_PLACE_LABELS = ("GPE", "LOC", "FAC")
+_HOST_VERBS = frozenset({"receive", "host", "welcome"})
+_FUTURE = frozenset({"will", "shall", "would", "'ll", "wo"})
+# Verbs whose infinitive complement is an intention, not a fact ("plans to withdraw").
+_INTENT = frozenset("plan intend vow decide hope want prepare aim expect seek going set".split())
+# PLOVER: cooperative acts told in the future are AGREE; a retreat announced is a CONCEDE; a
+# conflict act announced (ASSAULT/COERCE/SANCTION + future) is a THREATEN.
+_FUTURE_TYPE = {
+    "CONSULT": "AGREE",
+    "SUPPORT": "AGREE",
+    "COOPERATE": "AGREE",
+    "AID": "AGREE",
+    "RETREAT": "CONCEDE",
+    "ASSAULT": "THREATEN",
+    "COERCE": "THREATEN",
+    "SANCTION": "THREATEN",
+}
+# Nouns that name an event when they are the subject of a verb of happening ("clashes erupted").
+_HAPPEN = frozenset(
+    "erupt break occur take continue spread flare rage begin start resume end kill leave wound "
+    "hit rock paralyze paralyse cripple spark follow intensify escalate".split()
+)
+# A noun's participants: "talks with X", "an attack by X", "aid to X", "calls for X"; "on" and
+# "over" name a topic ("a meeting on refugees") except for hostile acts ("an attack on X").
+_NOUN_PREPS = ("with", "between", "against", "by", "for", "to", "from")
+_HOSTILE_PREPS = ("on", "upon", "over")
+# "air strike" is an attack, "phone call" a consultation: a noun's compound changes its type.
+_COMPOUND_TRIGGERS = {
+    ("air", "strike"): Trigger("ASSAULT", "aerial", "195"),
+    ("missile", "strike"): Trigger("ASSAULT", "heavy-weapons", "195"),
+    ("drone", "strike"): Trigger("ASSAULT", "drone", "195"),
+    ("military", "strike"): Trigger("ASSAULT", None, "190"),
+    ("hunger", "strike"): Trigger("PROTEST", "hunger", "142"),
+    ("phone", "call"): Trigger("CONSULT", "phone", "041"),
+    ("telephone", "call"): Trigger("CONSULT", "phone", "041"),
+    ("joint", "exercise"): Trigger("COOPERATE", None, "062"),
+    ("joint", "drill"): Trigger("COOPERATE", None, "062"),
+    ("peace", "talks"): Trigger("CONSULT", None, "046"),
+}
+# Speech verbs: a hostile act a speaker attributes to a named party is an accusation.
+_SAY = frozenset(
+    "say stress point note indicate confirm add state declare emphasize emphasise explain "
+    "tell claim assert affirm insist reiterate charge".split()
+)
+_HOSTILE = frozenset(
+    {"ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"}
+)
+_ALLEGED = _HOSTILE - {"ACCUSE", "PROTEST"}  # acts a speaker can accuse another party of
+# A "protest" by a government, a ministry or one person is a diplomatic protest (ACCUSE), not
+# a demonstration: PLOVER's PROTEST presumes collective physical action.
+_OFFICIAL = frozenset(
+    "government ministry minister president official embassy ambassador foreign office "
+    "spokesman spokeswoman spokesperson state country".split()
+)
+_ATTEND = frozenset({"attend", "join", "participate"})
 
 
 @functools.lru_cache(maxsize=1)
@@ -64,16 +116,80 @@ def _match(token: Any) -> Trigger | None:
     lemma = token.lemma_.lower()
     if token.pos_ == "VERB":
         for child in token.children:
-            key = (lemma, child.lemma_.lower())
             if child.dep_ not in ("prt", "prep", "dobj"):
                 continue
-            found = pairs.get(key) or pairs.get((lemma, child.lower_))
+            found = pairs.get((lemma, child.lemma_.lower())) or pairs.get((lemma, child.lower_))
             if found:
                 return found
+            if child.dep_ == "prep":  # "go on strike", "take to the streets"
+                for grand in child.children:
+                    if grand.dep_ == "pobj" and (found := pairs.get((lemma, grand.lemma_.lower()))):
+                        return found
+        if lemma == "strike" and any(c.dep_ == "dobj" for c in token.children):
+            return Trigger("ASSAULT", None, "190")  # "jets struck targets", not a labour strike
+        if lemma == "call" and any(c.dep_ in ("oprd", "ccomp", "xcomp") for c in token.children):
+            return None  # "called the vote a sham" is a statement, not a phone call
         return verbs.get(lemma)
     if token.pos_ == "NOUN":
-        return nouns.get(lemma) or nouns.get(token.lower_)
+        for child in token.children:
+            if child.dep_ in ("compound", "amod"):
+                found = _COMPOUND_TRIGGERS.get((child.lemma_.lower(), token.lower_))
+                found = found or _COMPOUND_TRIGGERS.get((child.lemma_.lower(), lemma))
+                if found:
+                    return found
+        found = nouns.get(lemma) or nouns.get(token.lower_)
+        if (
+            found
+            and lemma == "call"
+            and not any(c.dep_ == "prep" and c.lower_ in ("for", "on") for c in token.children)
+        ):
+            return None  # a "call" is a request only as a "call for" / "call on"
+        return found
     return None
+
+
+def _governor(token: Any) -> Any:
+    """The verb an event word belongs to: itself, or the verb a trigger noun depends on."""
+    node = token
+    for _ in range(3):
+        if node.pos_ in ("VERB", "AUX") or node.head is node:
+            return node
+        if node.dep_ in ("dobj", "nsubj", "nsubjpass", "attr", "pobj", "prep", "conj"):
+            node = node.head
+        else:
+            return node
+    return node
+
+
+def _light(token: Any) -> bool:
+    """A light verb, also when the lemmatizer misses it ("staged" -> "stag")."""
+    if token.lemma_.lower() in _LIGHT_VERBS:
+        return True
+    word = token.lower_
+    stems = {word[:-1], word[:-2], word[:-3], word[:-3] + "e"} if len(word) > 4 else set()
+    return token.pos_ in ("VERB", "AUX") and bool(stems & _LIGHT_VERBS)
+
+
+def _noun_counts(token: Any, trigger: Trigger) -> bool:
+    """A noun names an event only when something is done with it or it has participants."""
+    head = token.head
+    if token.dep_ in ("dobj", "attr", "conj") and _light(head):
+        return True  # "held talks", "staged a protest", "issued a warning"
+    if token.dep_ == "pobj" and _light(head.head):
+        return True  # "took part in a rally", "went on strike"
+    if token.dep_ in ("nsubj", "nsubjpass") and head.lemma_.lower() in _HAPPEN:
+        return True  # "clashes erupted", "the attack killed five"
+    preps = _NOUN_PREPS + (_HOSTILE_PREPS if trigger.type in _HOSTILE else ())
+    return any(c.dep_ == "prep" and c.lower_ in preps for c in token.children) or any(
+        c.dep_ == "poss" for c in token.children
+    )
+
+
+def _is_future(verb: Any) -> bool:
+    """The act is announced, not done: "will meet", "plans to withdraw", "is going to strike"."""
+    if any(c.lower_ in _FUTURE for c in verb.children if c.dep_ == "aux"):
+        return True
+    return verb.dep_ == "xcomp" and verb.head.lemma_.lower() in _INTENT
 
 
 def _after_clause(verb: Any) -> tuple[Any, list[Any], list[Any]] | None:
@@ -123,7 +239,7 @@ def _phrase(token: Any) -> list[Any]:
 
 def _roles(token: Any) -> tuple[list[Any], list[Any]]:
     """Subject-side and object-side phrases of a trigger (verb, or noun under a light verb)."""
-    verb = token if token.pos_ == "VERB" else token.head
+    verb = token if token.pos_ == "VERB" else _governor(token)
     if token.dep_ == "pcomp" and token.head.head.pos_ == "VERB":
         trap = _after_clause(token.head.head)
         if trap is not None and trap[0].i == token.i:
@@ -142,7 +258,22 @@ def _roles(token: Any) -> tuple[list[Any], list[Any]]:
             subjects.extend(t for c in child.children for t in _phrase(c))
         elif child.dep_ in ("dobj", "dative") and child is not token:
             objects.extend(_phrase(child))
+    if not subjects and token.pos_ == "VERB":
+        # "threatened to attack", "continues to support ... and plunder": the controller's
+        # subject is the subject of an infinitive or conjoined verb without its own.
+        node = token
+        while not subjects and node.dep_ in ("xcomp", "conj") and node.head is not node:
+            node = node.head
+            for child in node.children:
+                if child.dep_ == "nsubj":
+                    subjects.extend(_phrase(child))
     holder = token if token.pos_ == "NOUN" else verb
+    if token.pos_ == "NOUN":
+        for child in token.children:
+            if child.dep_ in ("poss", "compound", "amod"):
+                subjects.extend(child.subtree)  # "Israel's attack", "Palestinian protests"
+            elif child.dep_ == "prep" and child.lower_ == "by":
+                subjects.extend(t for c in child.children for t in _phrase(c))
     for child in [*holder.children, *(verb.children if holder is not verb else [])]:
         if child.dep_ == "prep" and child.lower_ in ("with", "to", "against", "on"):
             for c in child.children:
@@ -155,7 +286,7 @@ def _roles(token: Any) -> tuple[list[Any], list[Any]]:
 
 
 def _place(article: Article, token: Any, sent: Any) -> Span | None:
-    verb = token if token.pos_ == "VERB" else token.head
+    verb = token if token.pos_ == "VERB" else _governor(token)
     for node in (token, verb):
         for child in node.children:
             if child.dep_ == "prep" and child.lower_ in ("in", "at"):
@@ -204,8 +335,48 @@ _LIGHT_VERBS = frozenset(
         "stage",
         "carry",
         "deliver",
+        "issue",
+        "make",
+        "pay",
+        "lodge",
+        "file",
+        "mount",
+        "organize",
+        "organise",
+        "declare",
+        "announce",
+        "call",
+        "impose",
+        "express",
+        "voice",
+        "extend",
+        "grant",
+        "resume",
+        "continue",
+        "renew",
+        "step",
+        "intensify",
+        "escalate",
+        "join",
+        "lead",
+        "take",
+        "go",
+        "give",
+        "offer",
+        "seek",
+        "receive",
+        "send",
+        "order",
+        "plan",
+        "win",
     }
 )
+
+
+def _after_in_at(text: str, start: int) -> bool:
+    """The word before offset `start` is "in" or "at" (not "that", "within")."""
+    before = text[max(0, start - 5) : start].lower()
+    return before.endswith(("in ", "at ")) and not before[-4:-3].isalpha()
 
 
 def _heads(article: Article, mentions: list[Mention]) -> list[Mention]:
@@ -215,11 +386,7 @@ def _heads(article: Article, mentions: list[Mention]) -> list[Mention]:
     organisations, then countries and nationalities; places after "in"/"at" are not parties.
     """
     text = article.text
-    parties = [
-        m
-        for m in mentions
-        if not text[max(0, m.start - 4) : m.start].lower().endswith(("in ", "at "))
-    ]
+    parties = [m for m in mentions if not _after_in_at(text, m.start)]
     for labels in (("PERSON",), ("ORG",), ("GPE", "NORP")):
         chosen = [m for m in parties if m.label in labels]
         if chosen:
@@ -232,13 +399,26 @@ _PARTY_NOUNS = frozenset(
     "officials ministry president minister leaders delegation authorities court opposition "
     "party parliament workers students residents villagers refugees guerrillas insurgents "
     "gunmen activists diplomats envoy spokesman negotiators countries states allies union "
-    "company ministers embassy navy militia commander".split()
+    "company ministers embassy navy militia commander people crowds crowd thousands hundreds "
+    "dozens tens citizens civilians farmers teachers doctors nurses employees miners drivers "
+    "supporters followers members prisoners detainees hostages inmates journalists lawyers "
+    "judges prosecutors regime administration cabinet council committee commission agency "
+    "military soldier troop jets aircraft warplanes planes fighters attackers assailants "
+    "bombers terrorists extremists separatists jihadists mob rioters strikers marchers "
+    "unions unionists opponents critics lawmakers legislators senators deputies mayor governor "
+    "premier chancellor king prince monarch leader chief spokeswoman spokesperson ambassador "
+    "mission observers peacekeepers inspectors donors nations coalition alliance bloc group "
+    "groups faction factions organization organisation movement victims women men children "
+    "youths pilgrims settlers migrants guards security officers agents investigators "
+    "ministries governments".split()
 )
 
 
 def _common_party(tokens: list[Any]) -> list[Mention]:
     """The head noun of a phrase as an unnamed party, when it names a kind of actor."""
     heads = [t for t in tokens if t.head not in tokens or t.head is t]
+    # "thousands of people": the number heads the phrase, the people are the party.
+    heads += [g for h in heads for c in h.children if c.dep_ == "prep" for g in c.children]
     for head in heads:
         if head.pos_ in ("NOUN", "PROPN") and head.lemma_.lower() in _PARTY_NOUNS | {
             w.rstrip("s") for w in _PARTY_NOUNS
@@ -251,7 +431,7 @@ def _sentence_place(article: Article, sent: Any) -> Span | None:
     text = article.text
     for m in article.mentions:
         in_sentence = m.label in _PLACE_LABELS and sent.start_char <= m.start < sent.end_char
-        if in_sentence and text[max(0, m.start - 4) : m.start].lower().endswith(("in ", "at ")):
+        if in_sentence and _after_in_at(text, m.start):
             return Span(m.start, m.end)
     return None
 
@@ -279,21 +459,22 @@ def extract_events(article: Article, *, settings: Settings) -> Article:
             trigger = _match(token)
             if trigger is None:
                 continue
-            verb = token if token.pos_ == "VERB" else token.head
+            verb = token if token.pos_ == "VERB" else _governor(token)
             if any(c.dep_ == "neg" for c in verb.children):
                 continue  # "did not meet": nothing happened
             if token.pos_ == "NOUN" and token.dep_ == "dobj" and _match(token.head) is not None:
                 continue  # "held talks": the verb pair already made this event
-            if token.pos_ == "NOUN" and not (
-                token.head.lemma_.lower() in _LIGHT_VERBS
-                or any(c.dep_ == "prep" and c.lower_ in ("with", "between") for c in token.children)
-            ):
+            if token.pos_ == "NOUN" and not _noun_counts(token, trigger):
                 continue  # a noun names an event only when something is done with it
             subj_tokens, obj_tokens = _roles(token)
             # "After meeting X, ...": the sentence's place belongs to the main clause.
             in_clause = token.dep_ == "pcomp"
             actors = _heads(article, _mentions_in(article, subj_tokens, _PARTY_LABELS))
             recipients = _heads(article, _mentions_in(article, obj_tokens, _PARTY_LABELS))
+            # The trigger word is never its own participant ("what Destroyed by terrorists").
+            end = token.idx + len(token.text)
+            actors = [m for m in actors if not (m.start < end and token.idx < m.end)]
+            recipients = [m for m in recipients if not (m.start < end and token.idx < m.end)]
             # Unnamed parties ("police", "protesters", "rebels") still make an event.
             actors = actors or _common_party(subj_tokens)
             recipients = recipients or _common_party(obj_tokens)
@@ -302,9 +483,18 @@ def extract_events(article: Article, *, settings: Settings) -> Article:
             type_, mode = trigger.type, trigger.mode
             if type_ == "CONSULT" and verb.lemma_.lower() in _HOST_VERBS:
                 actors, recipients = recipients, actors  # visitor acts, host receives
-            future = any(c.lower_ in _FUTURE for c in verb.children if c.dep_ == "aux")
-            if type_ == "CONSULT" and future:
-                type_, mode = "AGREE", "consult"  # a meeting to come is an agreement to meet
+            if (
+                type_ == "PROTEST"
+                and token.lemma_.lower() == "protest"
+                and _official(article, actors, subj_tokens)
+            ):
+                type_, mode = "ACCUSE", "disapprove"  # a diplomatic protest, not a demonstration
+            if type_ == "CONSULT" and token.pos_ == "NOUN" and _multilateral(token):
+                mode = "multilateral"
+            if type_ in _FUTURE_TYPE and _is_future(verb):
+                # a meeting to come is an agreement to meet; a withdrawal announced, a concession
+                type_ = _FUTURE_TYPE[type_]
+                mode = "consult" if trigger.type == "CONSULT" else None
             date, date_ref = _date(article, sent)
             events.append(
                 Event(
@@ -322,7 +512,122 @@ def extract_events(article: Article, *, settings: Settings) -> Article:
                     confidence=0.6 if token.pos_ == "NOUN" else 0.75,
                 )
             )
+        events = _same_happening(events, sent)
+        events.extend(_reported_accusations(article, sent, events))
     return replace(article, events=tuple(_attach_attendees(article, doc, events)))
+
+
+def _same_happening(events: list[Event], sent: Any) -> list[Event]:
+    """In one sentence a trigger noun of a verb event's type names that same happening.
+
+    "X received Y, who is on a visit to Syria": one visit, told by the verb.
+    """
+    verb_types = {
+        e.type
+        for e in events
+        if e.trigger and sent.start_char <= e.trigger.start < sent.end_char and e.confidence > 0.6
+    }
+    return [
+        e
+        for e in events
+        if not (
+            e.trigger
+            and sent.start_char <= e.trigger.start < sent.end_char
+            and e.confidence == 0.6
+            and e.type in verb_types
+        )
+    ]
+
+
+def _official(article: Article, actors: list[Mention], subj_tokens: list[Any]) -> bool:
+    """The protesting side is a state, a government body or one named person."""
+    if any(t.lemma_.lower() in _OFFICIAL for t in subj_tokens if t.pos_ == "NOUN"):
+        return True
+    return bool(actors) and all(m.label in ("GPE", "PERSON") for m in actors)
+
+
+def _multilateral(token: Any) -> bool:
+    """A joint, international or multilateral meeting, or one "with the participation of" others."""
+    words = {c.lemma_.lower() for c in token.children if c.dep_ in ("amod", "compound")}
+    if words & {"joint", "international", "multilateral", "trilateral", "regional"}:
+        return True
+    return any(t.lemma_.lower() == "participation" for t in token.subtree)
+
+
+def _reported_accusations(article: Article, sent: Any, events: list[Event]) -> list[Event]:
+    """A speaker who says a named party did something hostile accuses it (PLOVER ACCUSE allege).
+
+    "Makhlouf pointed out that the Turkish occupation continues to plunder Syria": Makhlouf
+    accuses Turkey. The hostile acts are the conflict-type triggers in what was said (verbs with
+    their subjects, nouns with the nationality or party words attached); the speaker is the
+    subject of the speech verb. Inferred, so ranked after the sentence's own events.
+    """
+    out: list[Event] = []
+    for verb in sent:
+        if verb.pos_ != "VERB" or verb.lemma_.lower() not in _SAY:
+            continue
+        speaker = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if speaker is None:
+            continue
+        speaker_tokens = _phrase(speaker)
+        speakers = _heads(article, _mentions_in(article, speaker_tokens, _PARTY_LABELS))
+        if not speakers:
+            continue
+        taken = {t.i for t in speaker_tokens}
+        said = [t for t in sent if t.i not in taken and t.i > verb.i]
+        accused: list[Mention] = []
+        for token in said:
+            trigger = _match(token)
+            if trigger is None or trigger.type not in _ALLEGED:
+                continue
+            if token.pos_ == "NOUN":
+                agent = [t for c in token.children if c.dep_ in ("amod", "poss", "compound")
+                         for t in c.subtree]  # fmt: skip
+            else:
+                agent = _roles(token)[0]
+            found = _heads(article, _mentions_in(article, agent, ("GPE", "NORP", "ORG", "PERSON")))
+            accused.extend(m for m in found if m not in accused and m not in speakers)
+        if accused:
+            date, date_ref = _date(article, sent)
+            out.append(
+                Event(
+                    type="ACCUSE",
+                    evidence=Span(sent.start_char, sent.end_char),
+                    mode="allege",
+                    cameo="112",
+                    trigger=Span(verb.idx, verb.idx + len(verb.text)),
+                    actors=_participants(speakers),
+                    recipients=_participants(accused),
+                    place=None,
+                    date=date,
+                    date_ref=date_ref,
+                    confidence=_INFERRED,
+                )
+            )
+    return out
+
+
+_INFERRED = 0.4
+
+
+def main_event(events: list[Event] | tuple[Event, ...], doc: Any) -> Event | None:
+    """The sentence's main event: the trigger nearest the parse root, inferred events last.
+
+    A trigger noun counts at the depth of the verb it depends on ("staged a protest" is as
+    high as "staged"); ties go to the earlier trigger.
+    """
+
+    def rank(event: Event) -> tuple[int, int, int]:
+        span = doc.char_span(event.trigger.start, event.trigger.end) if event.trigger else None
+        depth = 99
+        if span is not None:
+            token = span.root
+            node = token if token.pos_ == "VERB" else _governor(token)
+            depth = len(list(node.ancestors))
+        inferred = 1 if event.confidence <= _INFERRED else 0
+        return inferred, depth, event.trigger.start if event.trigger else 0
+
+    return min(events, key=rank) if events else None
 
 
 def _attach_attendees(article: Article, doc: Any, events: list[Event]) -> list[Event]:
