@@ -114,3 +114,34 @@ def test_ungrouped_articles_merge_only_on_same_day_and_both_sides() -> None:
     records = merge_events([a, b, c, d], [])
     sizes = sorted(len(r.sources) for r in records)
     assert sizes == [1, 1, 2]
+
+
+def _find(rows: list[dict[str, Any]], type_: str, actor: str, recipient: str | None = None) -> Any:
+    found = [
+        r
+        for r in rows
+        if r["type"] == type_
+        and actor in _names(r["actors"])
+        and (recipient is None or recipient in _names(r["recipients"]))
+    ]
+    assert found, f"no {type_} {actor} -> {recipient}"
+    return found
+
+
+def test_sample_003_and_004_events(seeds_db: str) -> None:
+    rows = _json("timeline", "--db", seeds_db, "--json")
+    # E4 and E5: the envoy met bin Salman, then Assad in Damascus; the article gives no date.
+    e4 = _find(rows, "CONSULT", "Alexander Lavrentiev", "Mohammed bin Salman")
+    e5 = [
+        r
+        for r in _find(rows, "CONSULT", "Alexander Lavrentiev", "Bashar Al-Assad")
+        if not r["date"]["value"]
+    ]
+    assert e5 and e5[0]["place"]["name"] == "Damascus"
+    assert all(not r["date"]["value"] for r in e4)
+    assert {r["id"] for r in e4}.isdisjoint({r["id"] for r in e5})
+    # E6: the joint meeting; E7 and E8: two speakers' accusations stay two events.
+    assert [r for r in rows if r["type"] == "CONSULT" and r["mode"] == "multilateral"]
+    e7 = _find(rows, "ACCUSE", "Hussein Makhlouf", "Turkey")
+    e8 = _find(rows, "ACCUSE", "Mikhail Mizintsev", "United States")
+    assert {r["id"] for r in e7}.isdisjoint({r["id"] for r in e8})

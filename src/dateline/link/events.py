@@ -35,8 +35,14 @@ class _Item:
     people: frozenset[str]  # entity ids of actors and recipients
 
 
-def merge_events(articles: Sequence[Article], groups: Sequence[Group]) -> list[EventRecord]:
-    """Merge the corpus's per-article events into corpus-level event records."""
+def merge_events(
+    articles: Sequence[Article], groups: Sequence[Group], persons: frozenset[str] = frozenset()
+) -> list[EventRecord]:
+    """Merge the corpus's per-article events into corpus-level event records.
+
+    `persons` are the ids of entities that are people: two events whose actors are different
+    people are different events (two speakers' accusations), whatever else they share.
+    """
     items = [
         _Item(
             f"{a.id}:{i}",
@@ -55,7 +61,7 @@ def merge_events(articles: Sequence[Article], groups: Sequence[Group]) -> list[E
     for same_type in by_type.values():
         for i, x in enumerate(same_type):
             for y in same_type[i + 1 :]:
-                if _compatible(x, y, related):
+                if _compatible(x, y, related, persons):
                     pairs.append((x.key, y.key))
     components = connected_components([it.key for it in items], pairs)
     by_key = {it.key: it for it in items}
@@ -84,13 +90,18 @@ def _firm(date: DateInfo) -> str | None:
     return None if date.origin in ("publication-date", "unknown") else date.value
 
 
-def _compatible(x: _Item, y: _Item, related: set[frozenset[str]]) -> bool:
+def _compatible(
+    x: _Item, y: _Item, related: set[frozenset[str]], persons: frozenset[str]
+) -> bool:
     shared = x.people & y.people
     if not shared:
         return False
     rx, ry = _ids(x.event.recipients), _ids(y.event.recipients)
     if rx and ry and not rx & ry:
         return False  # Lavrentyev met bin Salman, then Assad: two meetings
+    ax, ay = _ids(x.event.actors) & persons, _ids(y.event.actors) & persons
+    if ax and ay and not ax & ay:
+        return False  # Makhlouf's accusation and Mizintsev's are two statements
     px, py = _place(x), _place(y)
     if px and py and px != py:
         return False  # one meeting in Riyadh, another in Damascus
@@ -202,3 +213,4 @@ def _place(item: _Item) -> str | None:
 
 def _ids(parts: tuple[Participant, ...]) -> set[str]:
     return {p.entity_id for p in parts if p.entity_id}
+

@@ -110,6 +110,13 @@ def resolve_identities(articles: Sequence[Article]) -> Resolved:
             text = article.text[m.start : m.end]
             if kind is None and m.label == "NORP" and is_demonym(text):
                 kind = "PLACE"  # "Russian" delegation: the country acts
+            if (
+                kind == "PLACE"
+                and " " not in text.strip()
+                and skeleton(text) in local_last
+                and resolve_place(text) is None
+            ):
+                kind = "PERSON"  # "Makhlouf" tagged as a place after "Hussein Makhlouf"
             if kind is None:
                 continue
             if kind == "PERSON":

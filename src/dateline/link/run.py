@@ -81,7 +81,8 @@ def link_corpus(store: Store, *, settings: Settings) -> LinkReport:
             changed.add(article_id)
     if changed:
         store.upsert_articles([by_id[i] for i in sorted(changed)])
-    records = merge_events(list(by_id.values()), [*copy_groups, *events])
+    persons = frozenset(e.id for e in resolved.entities if e.kind == "PERSON")
+    records = merge_events(list(by_id.values()), [*copy_groups, *events], persons)
     replace_event_records(store, records)
     # An operator's merges and splits of entities outlive the recomputation.
     from dateline.store.overrides import apply_entity_overrides
