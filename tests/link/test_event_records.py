@@ -145,3 +145,10 @@ def test_sample_003_and_004_events(seeds_db: str) -> None:
     e7 = _find(rows, "ACCUSE", "Hussein Makhlouf", "Turkey")
     e8 = _find(rows, "ACCUSE", "Mikhail Mizintsev", "United States")
     assert {r["id"] for r in e7}.isdisjoint({r["id"] for r in e8})
+
+
+def test_linking_keeps_every_layer_of_the_articles_it_changes(seeds_db: str) -> None:
+    rows = _json("articles", "--db", seeds_db, "--json")
+    twin = next(r for r in rows if r["published"]["origin"] == "inferred-from-twin")
+    assert twin["token_count"] > 100 and twin["sentences"]
+    assert any(m.get("entity_id") for m in twin["entities"])

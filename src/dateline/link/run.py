@@ -23,6 +23,10 @@ from dateline.store.entities import replace_entities
 from dateline.store.events import replace_event_records
 from dateline.store.groups import replace_links
 
+# Layers linking does without, and the fields it may change on an article.
+LIGHT = ("tokens", "sentences")
+LINKED_FIELDS = ("published", "timerefs", "events", "mentions")
+
 
 @dataclass(frozen=True, slots=True)
 class LinkReport:
@@ -46,7 +50,8 @@ def link_settings(settings: Settings) -> LinkSettings:
 
 def link_corpus(store: Store, *, settings: Settings) -> LinkReport:
     """Recompute links and groups over the stored corpus and date undated twins."""
-    articles = list(store.iter_articles())
+    # Tokens and sentences are not needed to link and are most of an article's memory.
+    articles = list(store.iter_articles(without=LIGHT))
     cfg = link_settings(settings)
     links = find_copies(articles)
     components = connected_components([a.id for a in articles], [(x.a, x.b) for x in links])
@@ -80,7 +85,7 @@ def link_corpus(store: Store, *, settings: Settings) -> LinkReport:
             by_id[article_id] = linked
             changed.add(article_id)
     if changed:
-        store.upsert_articles([by_id[i] for i in sorted(changed)])
+        store.patch_articles([by_id[i] for i in sorted(changed)], LINKED_FIELDS)
     persons = frozenset(e.id for e in resolved.entities if e.kind == "PERSON")
     records = merge_events(list(by_id.values()), [*copy_groups, *events], persons)
     replace_event_records(store, records)

@@ -200,12 +200,37 @@ class Store:
             raise NotFound(f"{what} with id {article_id!r}; list them with: dateline articles")
         return _article_from_row(rows[0])
 
-    def iter_articles(self, *, order: str = "published") -> Iterator[Article]:
-        """Yield every stored article, by publication date (undated last) then id."""
+    def iter_articles(
+        self, *, order: str = "published", without: tuple[str, ...] = ()
+    ) -> Iterator[Article]:
+        """Yield every stored article, by publication date (undated last) then id.
+
+        `without` names layers left out (e.g. "tokens", "sentences") to save memory when a
+        whole corpus is held at once; such articles must be written back with
+        `patch_articles`, never `upsert_articles`, or the layers left out would be lost.
+        """
         key = {"published": "published IS NULL, published, id", "id": "id"}.get(order, "id")
         cursor = self.conn.execute(f"SELECT text, data FROM articles ORDER BY {key}")
         for row in cursor:
-            yield _article_from_row(row)
+            yield _article_from_row(row, without)
+
+    def patch_articles(self, articles: Iterable[Article], fields: tuple[str, ...]) -> int:
+        """Write only `fields` of each article over its stored record; return how many changed."""
+        changed = 0
+        with self.transaction():
+            for incoming in articles:
+                row = self.conn.execute(
+                    "SELECT text, data FROM articles WHERE id = ?", (incoming.id,)
+                ).fetchone()
+                if row is None:
+                    raise NotFound(f"no article with id {incoming.id!r} to update")
+                stored = _article_from_row(row)
+                patched = replace(stored, **{f: getattr(incoming, f) for f in fields})
+                data = _article_json(patched)
+                if data != row["data"]:
+                    self._write_article(patched, data)
+                    changed += 1
+        return changed
 
     def count_articles(self) -> int:
         """Return how many articles are stored."""
@@ -284,9 +309,11 @@ def _article_json(article: Article) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def _article_from_row(row: sqlite3.Row) -> Article:
+def _article_from_row(row: sqlite3.Row, without: tuple[str, ...] = ()) -> Article:
     data = json.loads(row["data"])
     data["text"] = row["text"]
+    for layer in without:
+        data.pop(layer, None)
     return from_dict(Article, data)
 
 

@@ -97,7 +97,11 @@ def _relabel(store: Store, entity_id: str, new_id: Callable[[str], str | None]) 
 def _refresh_events(store: Store) -> None:
     """Re-merge the corpus-level events from the relabelled articles."""
     groups = [g for g in load_groups(store) if g.kind in ("copy", "same-event")]
-    replace_event_records(store, merge_events(list(store.iter_articles()), groups))
+    persons = frozenset(
+        r[0] for r in store.conn.execute("SELECT id FROM entities WHERE kind = 'PERSON'")
+    )
+    articles = list(store.iter_articles(without=("tokens", "sentences")))
+    replace_event_records(store, merge_events(articles, groups, persons))
 
 
 def _do_merge(store: Store, keep_id: str, other_id: str) -> Entity:
