@@ -195,6 +195,7 @@ def country_name(code: str) -> str | None:
     return str(getattr(country, "common_name", None) or country.name) if country else None
 
 
+@lru_cache(maxsize=65536)
 def is_demonym(word: str) -> bool:
     """Whether a word is a nationality adjective or people-noun ("Russian", "Saudis")."""
     return _fold(word) in _gazetteer().demonyms
@@ -209,6 +210,7 @@ class Place:
     country: str | None
 
 
+@lru_cache(maxsize=65536)
 def resolve_place(text: str) -> Place | None:
     """The country or city a place name refers to, across aliases ("Nur-Sultan" -> Astana)."""
     gaz = _gazetteer()
@@ -275,6 +277,7 @@ def country_in(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=65536)
 def code_actor(text: str, context: str = "") -> ActorCode:
     """Country and sector of an actor phrase ("Armenian Prime Minister" -> ARM, GOV)."""
     country = country_in(text) or (country_in(context) if context else None)

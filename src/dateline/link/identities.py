@@ -193,34 +193,43 @@ def _join_misspellings(
     of the surname; they join when both carry a role naming the same country and sector
     ("Russian Deputy Foreign Minister"). Without such context two names stay apart.
     """
-    people = [
-        k
-        for k in surfaces
-        if kinds.get(k) == "PERSON" and k.count(":") == 2 and not k.startswith("P:?:")
-    ]
-    context = {}
-    for key in people:
+    # Only people with a role can join, and only those sharing a first name are compared.
+    by_first: dict[str, list[tuple[str, str, set[tuple[str, str]]]]] = defaultdict(list)
+    for key in surfaces:
+        if kinds.get(key) != "PERSON" or key.count(":") != 2 or key.startswith("P:?:"):
+            continue
         codes = {(c.country, c.sector) for r in roles.get(key, ()) if (c := code_actor(r))}
-        context[key] = {c for c in codes if c[0] and c[1]}
+        context = {(str(a), str(b)) for a, b in codes if a and b}
+        if context:
+            _, first, last = key.split(":")
+            by_first[first].append((key, last, context))
     moved: dict[str, str] = {}
-    for i, a in enumerate(people):
-        for b in people[i + 1 :]:
-            _, first_a, last_a = a.split(":")
-            _, first_b, last_b = b.split(":")
-            if first_a != first_b or len(last_a) < 4 or not _edit_distance_one(last_a, last_b):
-                continue
-            if not context[a] & context[b]:
-                continue
-            bigger = sum(surfaces[a].values()) >= sum(surfaces[b].values())
-            keep, drop = (a, b) if bigger else (b, a)
-            moved[drop] = moved.get(keep, keep)
-    for drop, keep in moved.items():
-        surfaces[keep].update(surfaces.pop(drop))
+    for group in by_first.values():
+        for i, (a, last_a, context_a) in enumerate(group):
+            for b, last_b, context_b in group[i + 1 :]:
+                if len(last_a) < 4 or not _edit_distance_one(last_a, last_b):
+                    continue
+                if not context_a & context_b:
+                    continue
+                bigger = sum(surfaces[a].values()) >= sum(surfaces[b].values())
+                keep, drop = (a, b) if bigger else (b, a)
+                moved[drop] = moved.get(keep, keep)
+    if not moved:
+        return
+
+    def final(key: str) -> str:
+        while key in moved:
+            key = moved[key]
+        return key
+
+    for drop in moved:
+        keep = final(drop)
+        surfaces[keep].update(surfaces.pop(drop, Counter()))
         roles[keep].update(roles.pop(drop, Counter()))
         kinds.pop(drop, None)
-        for mention, key in assign.items():
-            if key == drop:
-                assign[mention] = keep
+    for mention, key in assign.items():
+        if key in moved:
+            assign[mention] = final(key)
 
 
 # "the Syrian president", "the Russian foreign minister": a person named by role alone.
