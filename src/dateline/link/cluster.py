@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -71,16 +72,17 @@ def _day(value: str | None) -> dt.date | None:
 def features(article: Article, *, entity_weight: float = 2.0) -> Features:
     """Content words and names of an article (names from its mentions, when annotated)."""
     feats = Features(article.id, _day(article.published.value))
+    # Terms are interned: a corpus shares one string per term instead of one per article.
     for word in _WORD.findall(article.text):
         w = word.lower().removesuffix("'s")
         if w not in _STOP and len(w) > 2:
-            feats.terms[w] += 1
+            feats.terms[sys.intern(w)] += 1
     for mention in article.mentions:
         if mention.label in _ENTITY_LABELS:
             name = _name_key(article.text[mention.start : mention.end])
             if name:
                 feats.names.add(name)
-                feats.terms["ent:" + name] += entity_weight  # type: ignore[assignment]
+                feats.terms[sys.intern("ent:" + name)] += entity_weight  # type: ignore[assignment]
     return feats
 
 
@@ -121,22 +123,47 @@ class TfIdf:
 
 
 def candidate_pairs(
-    docs: Sequence[Features], tfidf: TfIdf, cfg: LinkSettings
+    docs: Sequence[Features], tfidf: TfIdf, cfg: LinkSettings, *, date_gate: bool = False
 ) -> set[tuple[str, str]]:
-    """Pairs sharing a distinctive term: blocking keeps the count near-linear in the corpus."""
-    postings: dict[str, list[str]] = defaultdict(list)
+    """Pairs sharing a distinctive term: blocking keeps the count near-linear in the corpus.
+
+    With `date_gate`, only pairs that pass `date_compatible` are made: each posting is walked
+    in date order and a dated article is paired with the dated ones within the gate (and with
+    every undated one), so a term shared over months does not make pairs to discard later.
+    """
+    postings: dict[str, list[Features]] = defaultdict(list)
     for doc in docs:
         vec = tfidf.vectors[doc.id]
         for term in sorted(vec, key=lambda t: -vec[t])[: cfg.block_terms]:
-            postings[term].append(doc.id)
+            postings[term].append(doc)
     pairs: set[tuple[str, str]] = set()
-    for ids in postings.values():
-        if len(ids) > cfg.max_posting:
+    for posting in postings.values():
+        if len(posting) > cfg.max_posting:
             continue
+        if date_gate:
+            _gated_pairs(posting, cfg.date_gate_days, pairs)
+            continue
+        ids = [d.id for d in posting]
         for i, a in enumerate(ids):
             for b in ids[i + 1 :]:
                 pairs.add((a, b) if a < b else (b, a))
     return pairs
+
+
+def _gated_pairs(posting: list[Features], days: int, pairs: set[tuple[str, str]]) -> None:
+    """Add the pairs of a posting that `date_compatible` lets through."""
+    undated = [d.id for d in posting if d.date is None]
+    dated = sorted((d.date.toordinal(), d.id) for d in posting if d.date is not None)
+    for i, a in enumerate(undated):
+        for b in undated[i + 1 :]:
+            pairs.add((a, b) if a < b else (b, a))
+        for _, b in dated:
+            pairs.add((a, b) if a < b else (b, a))
+    for i, (day, a) in enumerate(dated):
+        for later, b in dated[i + 1 :]:
+            if later - day > days:
+                break
+            pairs.add((a, b) if a < b else (b, a))
 
 
 def date_compatible(a: Features, b: Features, days: int) -> bool:
@@ -252,8 +279,10 @@ def same_event_groups(articles: Sequence[Article], cfg: LinkSettings | None = No
     docs = [features(a, entity_weight=cfg.entity_weight) for a in articles]
     by_id = {d.id: d for d in docs}
     tfidf = TfIdf(docs)
+    for doc in docs:
+        doc.terms = Counter()  # the vectors hold what grouping needs of the terms
     sim: dict[tuple[str, str], float] = {}
-    for a, b in candidate_pairs(docs, tfidf, cfg):
+    for a, b in candidate_pairs(docs, tfidf, cfg, date_gate=True):
         if not date_compatible(by_id[a], by_id[b], cfg.date_gate_days):
             continue
         score = tfidf.cosine(a, b)

@@ -8,11 +8,15 @@ pair are computed per paragraph, which is what a source comparison shows an anal
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
+import numpy.typing as npt
 from datasketch import MinHash, MinHashLSH
 
 from dateline.model import Article, ArticleLink, Span
@@ -56,40 +60,265 @@ def overlap(a: set[str], b: set[str]) -> Overlap:
     return Overlap(shared / len(a | b), shared / min(len(a), len(b)))
 
 
+def signature(text: str) -> MinHash:
+    """The MinHash signature `find_copies` indexes for an article's text."""
+    return minhash(shingles(text))
+
+
+@functools.lru_cache(maxsize=8)
+def lsh_params(threshold: float = LSH_THRESHOLD, num_perm: int = NUM_PERM) -> tuple[int, int]:
+    """The (bands, rows per band) the LSH index of `find_copies` uses for these settings."""
+    index = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    return index.b, index.r
+
+
+def band_keys(sig: MinHash) -> list[tuple[int, str]]:
+    """One (band number, key) per LSH band: two texts are candidates when any key is equal.
+
+    The bands are those of the `find_copies` index (same count and rows), so grouping articles
+    by these keys yields exactly the candidate pairs its LSH queries return.
+    """
+    bands, rows = lsh_params(LSH_THRESHOLD, len(sig.hashvalues))
+    values = sig.hashvalues
+    return [(i, values[i * rows : (i + 1) * rows].tobytes().hex()) for i in range(bands)]
+
+
+def confirm_copy(
+    first: str, second: str, first_set: set[str], second_set: set[str]
+) -> ArticleLink | None:
+    """The copy or near-copy link between two candidate articles, or None when neither holds."""
+    (a, set_a), (b, set_b) = sorted(((first, first_set), (second, second_set)))
+    ov = overlap(set_a, set_b)
+    kind: Literal["copy", "near-copy"]
+    if ov.jaccard >= COPY_JACCARD:
+        kind = "copy"
+    elif ov.containment >= NEAR_COPY_CONTAINMENT:
+        kind = "near-copy"
+    else:
+        return None
+    return ArticleLink(
+        a,
+        b,
+        kind,
+        round(ov.containment, 4),
+        (f"jaccard {ov.jaccard:.2f}", f"containment {ov.containment:.2f}"),
+    )
+
+
+# Scalable path of find_copies. It gives the links that a MinHashLSH index of `minhash`
+# signatures, queried for every article, with candidates confirmed by `confirm_copy`, gives
+# (the same bands as `band_keys`), computed in bulk: each shingle is hashed once with SHA-1 (as
+# datasketch does); the low 32 bits feed the MinHash exactly as datasketch's affine32 scheme
+# does (checked against `minhash` on first use, else the signatures come from `minhash`
+# itself), and the first 64 bits stand for the shingle in the exact overlap, so an article's
+# shingle set is a sorted uint64 array rather than a Python set of strings. Two different
+# shingles share 64 bits with probability ~5e-20 a pair, far too rarely to move a threshold.
+_U64 = npt.NDArray[np.uint64]
+_SIG_CHUNK = 1 << 16  # shingles hashed together per MinHash batch (bounds the temporary)
+_PAIR_CHUNK = 1 << 20  # shingles gathered per verification batch
+
+
+def shingle_hashes(text: str, size: int = SHINGLE) -> _U64:
+    """Sorted unique 64-bit hashes (SHA-1 prefixes) of the text's shingles, as in `shingles`."""
+    words = [w.lower() for w in _WORD.findall(text)]
+    if not words:
+        return np.empty(0, dtype=np.uint64)
+    if len(words) < size:
+        grams: Iterable[str] = [" ".join(words)]
+    else:
+        grams = map(" ".join, zip(*(words[k:] for k in range(size)), strict=False))
+    sha1 = hashlib.sha1
+    digests = np.frombuffer(b"".join([sha1(g).digest() for g in map(str.encode, grams)]), np.uint8)
+    return np.unique(digests.reshape(-1, 20)[:, :8].copy().view("<u8").ravel().astype(np.uint64))
+
+
+def _fmix32(h: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
+    """MurmurHash3's 32-bit finaliser, elementwise (datasketch's affine32 pre-mix)."""
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
+
+
+@functools.cache
+def _affine32() -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]] | None:
+    """datasketch's permutations for `minhash`, if vectorising reproduces its signatures."""
+    probe = MinHash(num_perm=NUM_PERM, seed=7)
+    a, b = (np.asarray(x) for x in probe.permutations)
+    if a.dtype != np.uint32 or b.dtype != np.uint32:
+        return None  # another datasketch scheme: use `minhash` itself
+    words = [f"w{i}" for i in range(40)]
+    grams = {" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
+    flat = shingle_hashes(" ".join(words))
+    mine = _signature_block(flat, np.array([0, len(flat)], dtype=np.int64), a, b)[0]
+    same = np.array_equal(mine, np.asarray(minhash(grams).hashvalues)[: len(a)])
+    return (a, b) if same else None
+
+
+def _signature_block(
+    flat: _U64, offsets: npt.NDArray[np.int64], a: npt.NDArray[np.uint32], b: npt.NDArray[np.uint32]
+) -> npt.NDArray[np.uint32]:
+    """Signatures (articles x len(a)) of CSR-packed non-empty shingle-hash arrays."""
+    n = len(offsets) - 1
+    out = np.empty((n, len(a)), dtype=np.uint32)
+    first = 0
+    while first < n:
+        last = int(np.searchsorted(offsets, offsets[first] + _SIG_CHUNK, side="right")) - 1
+        last = min(max(last, first + 1), n)
+        lo, hi = int(offsets[first]), int(offsets[last])
+        hv = _fmix32((flat[lo:hi] & np.uint64(0xFFFFFFFF)).astype(np.uint32))
+        values = np.multiply.outer(a, hv)
+        values += b[:, None]
+        starts = (offsets[first:last] - lo).astype(np.intp)
+        out[first:last] = np.minimum.reduceat(values, starts, axis=1).T
+        first = last
+    return out
+
+
+def _signatures(flat: _U64, offsets: npt.NDArray[np.int64], width: int) -> npt.NDArray[np.uint32]:
+    """The first `width` MinHash values of `minhash` for each packed shingle set."""
+    perms = _affine32()
+    if perms is not None:
+        return _signature_block(flat, offsets, perms[0][:width], perms[1][:width])
+    # Not the scheme vectorised here: datasketch's own (slow) path, on the same hashes.
+    out = np.empty((len(offsets) - 1, width), dtype=np.uint32)
+    for i in range(len(offsets) - 1):
+        sig = MinHash(num_perm=NUM_PERM, seed=7)
+        low = flat[offsets[i] : offsets[i + 1]] & np.uint64(0xFFFFFFFF)
+        sig.hashfunc = int  # the 32-bit SHA-1 value is already the hash
+        sig.update_batch(low.tolist())
+        out[i] = np.asarray(sig.hashvalues)[:width]
+    return out
+
+
+def _pack(arrays: Sequence[_U64]) -> tuple[_U64, npt.NDArray[np.int64]]:
+    """CSR packing: one flat array and offsets (len + 1)."""
+    offsets = np.zeros(len(arrays) + 1, dtype=np.int64)
+    np.cumsum([len(x) for x in arrays], out=offsets[1:])
+    flat = np.concatenate(arrays) if arrays else np.empty(0, dtype=np.uint64)
+    return flat, offsets
+
+
+def _candidates(flat: _U64, offsets: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Unique LSH candidate pairs as sorted codes lo * n + hi (lo < hi): equal band keys.
+
+    A bucket of k articles yields its k(k-1)/2 pairs; pairs are generated a bucket size at a
+    time with NumPy and deduplicated across bands as they accumulate.
+    """
+    n = len(offsets) - 1
+    if n < 2:
+        return np.empty(0, dtype=np.int64)
+    bands, rows = lsh_params(LSH_THRESHOLD, NUM_PERM)
+    sig = _signatures(flat, offsets, bands * rows)
+    codes: list[npt.NDArray[np.int64]] = []
+    pending = 0
+    for band in range(bands):
+        cols = sig[:, band * rows : (band + 1) * rows]
+        order = np.lexsort(cols.T[::-1])
+        ks = cols[order]
+        new = np.ones(n, dtype=bool)
+        new[1:] = np.any(ks[1:] != ks[:-1], axis=1)
+        starts = np.flatnonzero(new)
+        lengths = np.diff(np.append(starts, n))
+        for length in np.unique(lengths[lengths > 1]).tolist():
+            run_starts = starts[lengths == length]
+            ti, tj = np.triu_indices(length, 1)
+            x = order[run_starts[:, None] + ti[None, :]].ravel().astype(np.int64)
+            y = order[run_starts[:, None] + tj[None, :]].ravel().astype(np.int64)
+            codes.append(np.minimum(x, y) * n + np.maximum(x, y))
+            pending += len(x)
+        if pending > 1 << 22:
+            codes, pending = [np.unique(np.concatenate(codes))], 0
+    if not codes:
+        return np.empty(0, dtype=np.int64)
+    return np.unique(np.concatenate(codes))
+
+
+def lsh_candidates(hash_sets: Sequence[_U64]) -> list[tuple[int, int]]:
+    """Index pairs (i < j) of shingle-hash sets that share an LSH band key (empty sets: none)."""
+    keep = [i for i, h in enumerate(hash_sets) if len(h)]
+    flat, offsets = _pack([hash_sets[i] for i in keep])
+    n = len(keep)
+    return [(keep[c // n], keep[c % n]) for c in _candidates(flat, offsets).tolist()]
+
+
+def _shared_counts(
+    flat: _U64, offsets: npt.NDArray[np.int64], lo: npt.NDArray[np.int64], hi: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int64]:
+    """Exact |A & B| for each pair (lo[k], hi[k]), pairs sorted by lo: one search per batch."""
+    sizes = np.diff(offsets)
+    shared = np.zeros(len(lo), dtype=np.int64)
+    if not len(lo):
+        return shared
+    bounds = np.flatnonzero(np.diff(lo)) + 1
+    group_starts = np.concatenate(([0], bounds)).tolist()
+    group_ends = np.concatenate((bounds, [len(lo)])).tolist()
+    for s, e in zip(group_starts, group_ends, strict=True):
+        left = flat[offsets[lo[s]] : offsets[lo[s] + 1]]
+        pos = s
+        while pos < e:
+            lens = sizes[hi[pos:e]]
+            stop = min(e, pos + max(1, int(np.searchsorted(np.cumsum(lens), _PAIR_CHUNK))))
+            lens = lens[: stop - pos]
+            seg = np.zeros(len(lens), dtype=np.int64)
+            np.cumsum(lens[:-1], out=seg[1:])
+            gather = np.repeat(offsets[hi[pos:stop]] - seg, lens) + np.arange(int(lens.sum()))
+            right = flat[gather]
+            idx = np.minimum(np.searchsorted(left, right), len(left) - 1)
+            shared[pos:stop] = np.add.reduceat((left[idx] == right).astype(np.int64), seg)
+            pos = stop
+    return shared
+
+
 def find_copies(articles: Sequence[Article]) -> list[ArticleLink]:
     """Find exact and near copies among articles; candidates from LSH, confirmed exactly."""
-    sets = {a.id: shingles(a.text) for a in articles}
-    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-    signatures = {}
-    for article in articles:
-        signature = minhash(sets[article.id])
-        signatures[article.id] = signature
-        if article.id not in lsh:
-            lsh.insert(article.id, signature)
-    links: dict[tuple[str, str], ArticleLink] = {}
-    for article in articles:
-        for other in lsh.query(signatures[article.id]):
-            if other == article.id:
-                continue
-            a, b = sorted((article.id, other))
-            if (a, b) in links:
-                continue
-            ov = overlap(sets[a], sets[b])
-            kind: Literal["copy", "near-copy"]
-            if ov.jaccard >= COPY_JACCARD:
-                kind = "copy"
-            elif ov.containment >= NEAR_COPY_CONTAINMENT:
-                kind = "near-copy"
-            else:
-                continue
-            links[(a, b)] = ArticleLink(
-                a,
-                b,
-                kind,
-                round(ov.containment, 4),
-                (f"jaccard {ov.jaccard:.2f}", f"containment {ov.containment:.2f}"),
-            )
-    return sorted(links.values(), key=lambda link: (link.a, link.b))
+    texts = {a.id: a.text for a in articles}  # an id given twice keeps its last text
+    # Articles with one shingle set are one entry for LSH and verification (their signatures
+    # are equal, so they are candidates of each other and of the same others).
+    entry: dict[bytes, int] = {}
+    arrays: list[_U64] = []
+    members: list[list[str]] = []
+    for article_id, text in texts.items():
+        hashes = shingle_hashes(text)
+        if not len(hashes):
+            continue  # no words: overlaps nothing
+        index = entry.setdefault(hashlib.blake2b(hashes.tobytes()).digest(), len(arrays))
+        if index == len(arrays):
+            arrays.append(hashes)
+            members.append([])
+        members[index].append(article_id)
+    del texts, entry
+    flat, offsets = _pack(arrays)
+    del arrays
+    n = len(members)
+    codes = _candidates(flat, offsets)
+    lo, hi = codes // n, codes % n
+    del codes
+    shared = _shared_counts(flat, offsets, lo, hi)
+    sizes = np.diff(offsets)
+    size_lo, size_hi = sizes[lo], sizes[hi]
+    jaccard = shared / (size_lo + size_hi - shared)
+    containment = shared / np.minimum(size_lo, size_hi)
+    hits = np.flatnonzero((jaccard >= COPY_JACCARD) | (containment >= NEAR_COPY_CONTAINMENT))
+    links = [_link(x, y, 1.0, 1.0) for g in members for i, x in enumerate(g) for y in g[i + 1 :]]
+    for k in hits.tolist():
+        jac, cont = float(jaccard[k]), float(containment[k])
+        links.extend(_link(x, y, jac, cont) for x in members[lo[k]] for y in members[hi[k]])
+    return sorted(links, key=lambda link: (link.a, link.b))
+
+
+def _link(x: str, y: str, jaccard: float, containment: float) -> ArticleLink:
+    """The link `confirm_copy` makes for a confirmed pair with this overlap."""
+    a, b = (x, y) if x < y else (y, x)
+    kind: Literal["copy", "near-copy"] = "copy" if jaccard >= COPY_JACCARD else "near-copy"
+    return ArticleLink(
+        a,
+        b,
+        kind,
+        round(containment, 4),
+        (f"jaccard {jaccard:.2f}", f"containment {containment:.2f}"),
+    )
 
 
 def paragraphs(article: Article) -> list[Span]:
