@@ -139,9 +139,11 @@ def test_sample_003_and_004_events(seeds_db: str) -> None:
     ]
     assert e5 and e5[0]["place"]["name"] == "Damascus"
     assert all(not r["date"]["value"] for r in e4)
+    assert {r["place"]["name"] for r in e4 if r["place"]} == {"Riyadh"}
     assert {r["id"] for r in e4}.isdisjoint({r["id"] for r in e5})
     # E6: the joint meeting; E7 and E8: two speakers' accusations stay two events.
-    assert [r for r in rows if r["type"] == "CONSULT" and r["mode"] == "multilateral"]
+    e6 = [r for r in rows if r["type"] == "CONSULT" and r["mode"] == "multilateral"]
+    assert e6 and "Umayyad Conference Palace" in (e6[0]["place"] or {}).get("name", "")
     e7 = _find(rows, "ACCUSE", "Hussein Makhlouf", "Turkey")
     e8 = _find(rows, "ACCUSE", "Mikhail Mizintsev", "United States")
     assert {r["id"] for r in e7}.isdisjoint({r["id"] for r in e8})

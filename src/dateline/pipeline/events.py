@@ -233,6 +233,22 @@ def _mentions_in(article: Article, tokens: list[Any], labels: tuple[str, ...]) -
     return [m for m in article.mentions if m.label in labels and start <= m.start and m.end <= end]
 
 
+# Buildings the tagger often calls organisations: "at the Umayyad Conference Palace".
+_VENUES = frozenset(
+    "palace hall hotel centre center stadium square airport building headquarters embassy "
+    "compound base camp mosque church cathedral university hospital".split()
+)
+
+
+def _places_in(article: Article, tokens: list[Any]) -> list[Mention]:
+    """Place mentions among `tokens`: places, and organisations named as a venue."""
+    return [
+        m
+        for m in _mentions_in(article, tokens, (*_PLACE_LABELS, "ORG"))
+        if m.label != "ORG" or article.text[m.start : m.end].split()[-1].lower() in _VENUES
+    ]
+
+
 def _phrase(token: Any) -> list[Any]:
     return [t for t in token.subtree if not (t.dep_ == "relcl" or t.head.dep_ == "relcl")]
 
@@ -285,14 +301,28 @@ def _roles(token: Any) -> tuple[list[Any], list[Any]]:
     return subjects, objects
 
 
+# Children that open another clause: a place inside them belongs to that clause's event.
+_OTHER_CLAUSE = frozenset({"advcl", "relcl", "ccomp", "pcomp", "conj", "parataxis", "acl"})
+
+
 def _place(article: Article, token: Any, sent: Any) -> Span | None:
+    """The place of an event: "in/at" a place within the trigger's own clause."""
     verb = token if token.pos_ == "VERB" else _governor(token)
     for node in (token, verb):
         for child in node.children:
             if child.dep_ == "prep" and child.lower_ in ("in", "at"):
-                found = _mentions_in(article, list(child.subtree), _PLACE_LABELS)
+                found = _places_in(article, list(child.subtree))
                 if found:
                     return Span(found[0].start, found[0].end)
+    # Deeper in the clause: "discussing the issue with the Crown Prince in Riyadh".
+    stack = [c for c in verb.children if c.dep_ not in _OTHER_CLAUSE]
+    while stack:
+        node = stack.pop(0)
+        if node.dep_ == "prep" and node.lower_ in ("in", "at"):
+            found = _places_in(article, list(node.subtree))
+            if found:
+                return Span(found[0].start, found[0].end)
+        stack.extend(c for c in node.children if c.dep_ not in _OTHER_CLAUSE)
     return None
 
 
