@@ -245,7 +245,7 @@ def test_spark_run_equals_local_run_on_the_samples(
     _local(paths, settings, tmp_path / "local.db")
     report, loaded = _via_spark(spark, paths, settings, tmp_path / "out", tmp_path / "spark.db")
     assert report.failed == 0 and report.articles >= 15
-    assert loaded.inserted == report.articles and loaded.copies_match is True
+    assert loaded.inserted == report.articles and loaded.copies_from_spark is True
     local, spark_found = _stored(tmp_path / "local.db"), _stored(tmp_path / "spark.db")
     _assert_same(local, spark_found)
     assert len(local["events"]) > 10 and len(local["entities"]) > 20
@@ -268,7 +268,7 @@ def test_spark_run_equals_local_run_on_a_synthetic_corpus(
         spark, [corpus.parent], cheap, tmp_path / "out", tmp_path / "spark.db", partitions=6
     )
     assert report.failed == 0 and report.articles == count
-    assert loaded.copies_match is True
+    assert loaded.copies_from_spark is True
     local, spark_found = _stored(tmp_path / "local.db"), _stored(tmp_path / "spark.db")
     _assert_same(local, spark_found)
     kinds = defaultdict(int)

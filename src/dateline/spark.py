@@ -29,8 +29,8 @@ raw_hash, data = the article's JSON), ``OUT/errors`` (file_no, record_no, source
 code, message), ``OUT/copies`` (a, b, kind, score, evidence) and ``OUT/copy_groups`` (id,
 members, score, evidence). ``dateline load OUT`` stores the articles and errors as ingest
 would, then runs `dateline.link.run.link_corpus` (same-event groups, threads, dates from twins,
-identities, event records). link_corpus recomputes the copies itself; `load_output` checks
-that they equal the ones Spark found.
+identities, event records) with the copy links Spark found when the store holds exactly the
+run's articles (otherwise copies are found again over the whole store).
 
 pyspark is imported inside functions only, so dateline imports without it.
 """
@@ -51,8 +51,8 @@ from pathlib import Path
 from typing import Any
 
 from dateline.errors import DatelineError, MissingDependency, PipelineError
-from dateline.link.cluster import connected_components
 from dateline.link.dedup import band_keys, confirm_copy, shingles, signature
+from dateline.link.run import copy_groups
 from dateline.model import Article, ArticleLink, Group, RawDocument, from_dict, to_dict
 from dateline.pipeline import Pipeline, build_pipeline
 from dateline.readers._bytes import content_hash
@@ -289,28 +289,6 @@ def link_row(link: ArticleLink) -> tuple[str, str, str, float, list[str]]:
     return (link.a, link.b, link.kind, float(link.score), list(link.evidence))
 
 
-def copy_groups(links: Sequence[ArticleLink]) -> list[Group]:
-    """Copy groups from confirmed links, exactly as `link_corpus` builds them, by id."""
-    links = sorted(links, key=lambda x: (x.a, x.b))
-    ids = sorted({x.a for x in links} | {x.b for x in links})
-    components = connected_components(ids, [(x.a, x.b) for x in links])
-    component_of = {member: i for i, c in enumerate(components) for member in c}
-    by_component: dict[int, list[ArticleLink]] = {}
-    for link in links:
-        by_component.setdefault(component_of[link.a], []).append(link)
-    groups = [
-        Group(
-            id="cp-" + content_hash("|".join(sorted(components[i])))[:12],
-            kind="copy",
-            members=tuple(sorted(components[i])),
-            score=max(x.score for x in group_links),
-            evidence=tuple(f"{x.kind} {x.a[:8]}~{x.b[:8]} ({x.score:.2f})" for x in group_links),
-        )
-        for i, group_links in by_component.items()
-    ]
-    return sorted(groups, key=lambda g: g.id)
-
-
 # -- the driver ----------------------------------------------------------------------------------
 
 
@@ -501,7 +479,7 @@ class LoadReport:
     skipped: int = 0
     errors: int = 0
     linked: Any = None  # the LinkReport when the corpus was linked
-    copies_match: bool | None = None  # Spark's copies equal link_corpus's (None: not checked)
+    copies_from_spark: bool = False  # the corpus was linked with the copies Spark found
 
 
 def load_output(
@@ -542,12 +520,14 @@ def load_output(
         report.unchanged += result.unchanged
     if link and (report.inserted or report.updated):
         from dateline.link.run import link_corpus
-        from dateline.store.groups import load_links
 
-        report.linked = link_corpus(store, settings=settings)
         ids = {r["id"] for kind, r in rows if kind == "article"}
         if store.count_articles() == len(ids):
-            report.copies_match = load_links(store) == read_links(out)
+            # The store holds exactly this run's articles: Spark's copy links are the corpus's.
+            report.linked = link_corpus(store, settings=settings, copies=read_links(out))
+            report.copies_from_spark = True
+        else:
+            report.linked = link_corpus(store, settings=settings)
     return report
 
 

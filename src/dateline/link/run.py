@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dateline.link.cluster import (
@@ -48,18 +49,16 @@ def link_settings(settings: Settings) -> LinkSettings:
     return LinkSettings(**given)
 
 
-def link_corpus(store: Store, *, settings: Settings) -> LinkReport:
-    """Recompute links and groups over the stored corpus and date undated twins."""
-    # Tokens and sentences are not needed to link and are most of an article's memory.
-    articles = list(store.iter_articles(without=LIGHT))
-    cfg = link_settings(settings)
-    links = find_copies(articles)
-    components = connected_components([a.id for a in articles], [(x.a, x.b) for x in links])
+def copy_groups(links: Sequence[ArticleLink]) -> list[Group]:
+    """Copy groups (connected copy links) with their evidence, sorted by id."""
+    links = sorted(links, key=lambda x: (x.a, x.b))
+    ids = sorted({x.a for x in links} | {x.b for x in links})
+    components = connected_components(ids, [(x.a, x.b) for x in links])
     component_of = {member: i for i, c in enumerate(components) for member in c}
     by_component: dict[int, list[ArticleLink]] = {}
     for link in links:
         by_component.setdefault(component_of[link.a], []).append(link)
-    copy_groups = [
+    groups = [
         Group(
             id="cp-" + content_hash("|".join(sorted(components[i])))[:12],
             kind="copy",
@@ -67,11 +66,29 @@ def link_corpus(store: Store, *, settings: Settings) -> LinkReport:
             score=max(x.score for x in group_links),
             evidence=tuple(f"{x.kind} {x.a[:8]}~{x.b[:8]} ({x.score:.2f})" for x in group_links),
         )
-        for i, group_links in sorted(by_component.items())
+        for i, group_links in by_component.items()
     ]
+    return sorted(groups, key=lambda g: g.id)
+
+
+def link_corpus(
+    store: Store, *, settings: Settings, copies: Sequence[ArticleLink] | None = None
+) -> LinkReport:
+    """Recompute links and groups over the stored corpus and date undated twins.
+
+    `copies` are copy links already found for exactly the stored articles (by the Spark
+    runner); without them copies are found here.
+    """
+    # Tokens and sentences are not needed to link and are most of an article's memory.
+    articles = list(store.iter_articles(without=LIGHT))
+    cfg = link_settings(settings)
+    links = sorted(
+        find_copies(articles) if copies is None else copies, key=lambda x: (x.a, x.b)
+    )
+    copy_group_list = copy_groups(links)
     events = same_event_groups(articles, cfg)
     threads = thread_groups(articles, cfg)
-    replace_links(store, links, [*copy_groups, *events, *threads])
+    replace_links(store, links, [*copy_group_list, *events, *threads])
     dated = infer_dates(articles, events, settings=settings)
     by_id = {a.id: a for a in articles} | {a.id: a for a in dated}
     resolved = resolve_identities(list(by_id.values()))
@@ -87,7 +104,7 @@ def link_corpus(store: Store, *, settings: Settings) -> LinkReport:
     if changed:
         store.patch_articles([by_id[i] for i in sorted(changed)], LINKED_FIELDS)
     persons = frozenset(e.id for e in resolved.entities if e.kind == "PERSON")
-    records = merge_events(list(by_id.values()), [*copy_groups, *events], persons)
+    records = merge_events(list(by_id.values()), [*copy_group_list, *events], persons)
     replace_event_records(store, records)
     # An operator's merges and splits of entities outlive the recomputation.
     from dateline.store.overrides import apply_entity_overrides
@@ -95,7 +112,7 @@ def link_corpus(store: Store, *, settings: Settings) -> LinkReport:
     apply_entity_overrides(store)
     return LinkReport(
         len(articles),
-        len(copy_groups),
+        len(copy_group_list),
         len(events),
         len(threads),
         len(dated),
