@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Iterator
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -151,3 +152,21 @@ def test_a_worker_that_dies_costs_only_its_batch(settings: Settings) -> None:
     assert sorted(e.path or "" for e in report.errors) == ["mem#6", "mem#7"]
     assert all("worker process died" in str(e) for e in report.errors)
     assert stored == sorted(f"mem#{i}" for i in range(12) if i not in (6, 7))
+
+
+def test_a_pool_broken_before_submit_answers_with_a_failed_future(settings: Settings) -> None:
+    fast = settings.replace(stages=())
+    bomb = _Bomb(source_path="mem#b", raw_hash="hb", text="Story from Kellport.")
+    with WorkerPool(fast, 1) as pool:
+        first = pool.submit([bomb])
+        with pytest.raises(BrokenProcessPool):
+            first.result(timeout=120)
+        # The pool is broken now; a new batch must come back as a failed future, not raise.
+        second = pool.submit([RawDocument(source_path="mem#ok", raw_hash="h", text="Fine.")])
+        with pytest.raises(BrokenProcessPool):
+            second.result(timeout=120)
+        pool.restart()
+        done, errors = pool.submit(
+            [RawDocument(source_path="mem#ok", raw_hash="h", text="Story from Kellport.")]
+        ).result(timeout=120)
+        assert [a.source_path for a in done] == ["mem#ok"] and not errors

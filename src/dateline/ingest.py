@@ -239,8 +239,17 @@ class WorkerPool:
             seen.update(f.result() for f in pings)
 
     def submit(self, raws: list[RawDocument]) -> Future[tuple[list[Article], list[ErrorValue]]]:
-        """Queue one batch of raw documents; the future holds (articles, error values)."""
-        return self._pool().submit(_work, raws)
+        """Queue one batch of raw documents; the future holds (articles, error values).
+
+        If a worker has already died, the pool refuses new work; the refusal is returned as a
+        failed future, so the caller meets it where it meets every other worker death.
+        """
+        try:
+            return self._pool().submit(_work, raws)
+        except BrokenProcessPool as exc:
+            failed: Future[tuple[list[Article], list[ErrorValue]]] = Future()
+            failed.set_exception(exc)
+            return failed
 
     def restart(self) -> None:
         """Replace the processes (after one of them died); new ones start on the next submit."""
