@@ -101,7 +101,11 @@ def ingest_command(
         if link and (report.inserted or report.updated):
             from dateline.link.run import link_corpus
 
-            linked = link_corpus(store, settings=settings)
+            try:
+                linked = link_corpus(store, settings=settings)
+            except DatelineError as exc:
+                fail(exc)
+                return
             if not quiet:
                 typer.echo(
                     f"grouped: {linked.copies} copy groups, {linked.same_event} same-event "

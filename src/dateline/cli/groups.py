@@ -9,7 +9,15 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from dateline.cli.app import DbOption, JsonOption, app, fail, settings_from, store_from
+from dateline.cli.app import (
+    ConfigOption,
+    DbOption,
+    JsonOption,
+    app,
+    fail,
+    settings_from,
+    store_from,
+)
 from dateline.errors import DatelineError
 from dateline.link.dedup import compare, overlap, shingles
 from dateline.link.run import link_corpus
@@ -17,11 +25,15 @@ from dateline.store.groups import group_view, load_groups
 
 
 @app.command("link")
-def link_command(db: DbOption = None) -> None:
+def link_command(db: DbOption = None, config: ConfigOption = None) -> None:
     """Group the stored articles: copies, same-event reports, story threads; date twins."""
-    settings = settings_from(db)
+    settings = settings_from(db, config)
     with store_from(settings) as store:
-        report = link_corpus(store, settings=settings)
+        try:
+            report = link_corpus(store, settings=settings)
+        except DatelineError as exc:
+            fail(exc)
+            return
     typer.echo(
         f"linked {report.articles} articles: {report.copies} copy groups, {report.same_event} "
         f"same-event groups, {report.threads} threads, {report.dates_inferred} dates inferred, "

@@ -16,6 +16,7 @@ from dateline.link.dedup import find_copies
 from dateline.link.events import merge_events
 from dateline.link.identities import resolve_identities
 from dateline.link.twins import infer_dates
+from dateline.link.wikidata import attach_wikidata, load_lookup
 from dateline.model import Article, ArticleLink, Group, Mention
 from dateline.readers._bytes import content_hash
 from dateline.settings import Settings
@@ -92,7 +93,11 @@ def link_corpus(
     dated = infer_dates(articles, events, settings=settings)
     by_id = {a.id: a for a in articles} | {a.id: a for a in dated}
     resolved = resolve_identities(list(by_id.values()))
-    replace_entities(store, resolved.entities)
+    entities = list(resolved.entities)
+    lookup = settings.extra.get("identities", {}).get("wikidata")
+    if lookup:
+        entities = attach_wikidata(entities, load_lookup(lookup))
+    replace_entities(store, entities)
     changed = {a.id for a in dated}
     for article_id, article in list(by_id.items()):
         linked = _with_entities(
@@ -116,7 +121,7 @@ def link_corpus(
         len(events),
         len(threads),
         len(dated),
-        len(resolved.entities),
+        len(entities),
         len(records),
     )
 
