@@ -58,7 +58,8 @@ def ingest_command(
     settings = settings_from(db, config)
     err = Console(stderr=True)
     with store_from(settings) as store:
-        total = sum(1 for _ in iter_files(paths, settings=settings))
+        files = list(iter_files(paths, settings=settings))
+        total = _expected_documents(files)
         columns = (
             TextColumn("ingest"),
             BarColumn(),
@@ -67,8 +68,9 @@ def ingest_command(
             TimeRemainingColumn(),
         )
         shown = 0
-        with Progress(*columns, console=err, disable=quiet or total < 20, transient=True) as bar:
-            task = bar.add_task("ingest", total=None, rate="")
+        small = (total if total is not None else len(files)) < 20
+        with Progress(*columns, console=err, disable=quiet or small, transient=True) as bar:
+            task = bar.add_task("ingest", total=total, rate="")
 
             def progress(done: int, report: IngestReport) -> None:
                 nonlocal shown
@@ -113,6 +115,30 @@ def ingest_command(
                 )
     if report.failed:
         raise typer.Exit(1)
+
+
+def _expected_documents(files: list[Path]) -> int | None:
+    """How many documents the files hold, for the progress bar's ETA (None: cannot tell).
+
+    One per text or HTML file, one per non-blank line of JSONL, one per line after the header
+    of CSV (a quoted field over several lines makes this an overestimate); WARC files are
+    not counted ahead (None), so the bar then shows the count and rate without an ETA.
+    """
+    total = 0
+    for path in files:
+        name = path.name.lower()
+        if name.endswith((".warc", ".warc.gz")):
+            return None
+        if name.endswith((".jsonl", ".ndjson", ".csv")):
+            try:
+                with path.open("rb") as fh:
+                    lines = sum(1 for line in fh if line.strip())
+            except OSError:
+                lines = 1
+            total += max(0, lines - 1) if name.endswith(".csv") else lines
+        else:
+            total += 1
+    return total
 
 
 @app.command("articles")
