@@ -156,36 +156,39 @@ def _work(raws: list[RawDocument]) -> tuple[list[Article], list[ErrorValue]]:
     """Process one batch in a worker; every failure comes back as an error value."""
     if _worker_pipeline is None:  # pragma: no cover - the initializer always runs first
         raise RuntimeError("worker pipeline not initialised")
-    articles, errors = _process_guarded(raws, _worker_pipeline)
+    articles, errors = process_guarded(raws, _worker_pipeline)
     # The spaCy Doc is transient and large: it never crosses the process boundary.
     return [replace(a, doc=None) for a in articles], [_error_value(e) for e in errors]
 
 
-def _process_guarded(
-    raws: list[RawDocument], pipeline: Pipeline
+def process_guarded(
+    raws: list[RawDocument], pipeline: Pipeline, *, where: str = "a worker process"
 ) -> tuple[list[Article], list[DatelineError]]:
-    """Like `process_documents`, but an unexpected exception also becomes per-file errors."""
+    """Like `process_documents`, but an unexpected exception also becomes per-file errors.
+
+    `where` names the place in the error message ("a worker process", "a Spark task").
+    """
     try:
         return process_documents(raws, pipeline)
     except Exception as exc:
         if len(raws) <= 1:
-            return [], [_unexpected(exc, raw) for raw in raws]
+            return [], [_unexpected(exc, raw, where) for raw in raws]
     articles: list[Article] = []
     errors: list[DatelineError] = []
-    for raw in raws:
+    for raw in raws:  # find the record that broke the batch; keep the others
         try:
             done, failed = process_documents([raw], pipeline)
         except Exception as exc:
-            done, failed = [], [_unexpected(exc, raw)]
+            done, failed = [], [_unexpected(exc, raw, where)]
         articles.extend(done)
         errors.extend(failed)
     return articles, errors
 
 
-def _unexpected(exc: BaseException, raw: RawDocument) -> DatelineError:
-    return PipelineError(
-        f"unexpected {type(exc).__name__} in a worker process: {exc}", path=raw.source_path
-    )
+def _unexpected(
+    exc: BaseException, raw: RawDocument, where: str = "a worker process"
+) -> DatelineError:
+    return PipelineError(f"unexpected {type(exc).__name__} in {where}: {exc}", path=raw.source_path)
 
 
 def _error_value(exc: DatelineError) -> ErrorValue:

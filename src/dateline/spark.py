@@ -51,6 +51,7 @@ from pathlib import Path
 from typing import Any
 
 from dateline.errors import DatelineError, MissingDependency, PipelineError
+from dateline.ingest import process_guarded
 from dateline.link.dedup import band_keys, confirm_copy, shingles, signature
 from dateline.link.run import copy_groups
 from dateline.model import Article, ArticleLink, Group, RawDocument, from_dict, to_dict
@@ -184,7 +185,7 @@ def process_chunk(chunk: Sequence[Item], pipeline: Pipeline) -> Iterator[Item]:
             continue
         raws.append(raw)
         places.setdefault(key, []).append((file_no, record_no))
-    articles, errors = _process_guarded(raws, pipeline)
+    articles, errors = process_guarded(raws, pipeline, where="a Spark task")
     for article in articles:
         file_no, record_no = places[(article.raw_hash or "", article.source_path)].pop(0)
         data = json.dumps(to_dict(replace(article, doc=None)), ensure_ascii=False)
@@ -199,29 +200,6 @@ def process_chunk(chunk: Sequence[Item], pipeline: Pipeline) -> Iterator[Item]:
         queue = failed.get(path) or next((q for q in failed.values() if q), None)
         file_no, record_no, raw_hash = queue.pop(0) if queue else (0, 0, None)
         yield _error_item(file_no, record_no, error, path, raw_hash)
-
-
-def _process_guarded(
-    raws: list[RawDocument], pipeline: Pipeline
-) -> tuple[list[Article], list[DatelineError]]:
-    """`process_documents`, with any unexpected exception turned into per-record errors."""
-    from dateline.ingest import process_documents
-
-    try:
-        return process_documents(raws, pipeline)
-    except Exception as exc:
-        if len(raws) <= 1:
-            return [], [PipelineError(_unexpected(exc), path=r.source_path) for r in raws]
-    articles: list[Article] = []
-    errors: list[DatelineError] = []
-    for raw in raws:  # find the record that broke the batch; keep the others
-        try:
-            done, failed = process_documents([raw], pipeline)
-        except Exception as exc:
-            done, failed = [], [PipelineError(_unexpected(exc), path=raw.source_path)]
-        articles.extend(done)
-        errors.extend(failed)
-    return articles, errors
 
 
 def _unexpected(exc: BaseException) -> str:
