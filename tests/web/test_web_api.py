@@ -124,6 +124,14 @@ def test_event_filters(client: TestClient) -> None:
     assert client.get("/api/events", params={"entity": "nobody-at-all"}).json() == []
 
 
+def test_events_come_a_page_at_a_time(client: TestClient) -> None:
+    everything = client.get("/api/events").json()
+    page = client.get("/api/events", params={"limit": 2, "offset": 1}).json()
+    assert len(everything) > 3 and [e["id"] for e in page] == [e["id"] for e in everything[1:3]]
+    assert client.get("/api/events", params={"limit": 0}).status_code == 422
+    assert client.get("/api/events", params={"offset": -1}).status_code == 422
+
+
 @pytest.mark.parametrize(
     "params",
     [

@@ -63,11 +63,13 @@ async def events(
     place: Annotated[str | None, Query(description="place entity id or name substring")] = None,
     date_from: Annotated[str | None, Query(description="ISO date YYYY-MM-DD")] = None,
     date_to: Annotated[str | None, Query(description="ISO date YYYY-MM-DD")] = None,
+    limit: Annotated[int, Query(ge=1, le=5000, description="page size (1-5000)")] = 1000,
+    offset: Offset = 0,
     store: Store = StoreDep,
 ) -> list[dict[str, Any]]:
-    """Corpus-level events in date order (undated last), filtered."""
+    """Corpus-level events in date order (undated last), filtered, one page at a time."""
     filters = data.EventFilters.parse(entity, type, place, date_from, date_to)
-    return data.list_events(store, filters)
+    return data.list_events(store, filters, limit=limit, offset=offset)[0]
 
 
 @router.get("/events/{event_id}")

@@ -199,25 +199,34 @@ def _place_matches(view: dict[str, Any], place: str) -> bool:
     return where.get("id") == place or needle in str(where.get("name") or "").lower()
 
 
-def list_events(store: Store, filters: EventFilters) -> list[dict[str, Any]]:
-    """Corpus-level events matching the filters, in date order (undated last)."""
-    views = [event_record_view(store, r) for r in load_event_records(store, entity=filters.entity)]
-    out = []
-    for view in views:
-        if filters.type and view["type"] != filters.type:
-            continue
-        if filters.place and not _place_matches(view, filters.place):
+def list_events(
+    store: Store, filters: EventFilters, *, limit: int | None = None, offset: int = 0
+) -> tuple[list[dict[str, Any]], int]:
+    """Corpus-level events matching the filters in date order (undated last), and their count.
+
+    Type and dates are checked on the stored records before any view is built; only the
+    page asked for (`offset`, `limit`) is rendered with names and sources.
+    """
+    records = []
+    for record in load_event_records(store, entity=filters.entity):
+        if filters.type and record.type != filters.type:
             continue
         if filters.date_from or filters.date_to:
-            period = date_period(view["date"].get("value"))
+            period = date_period(record.date.value)
             if period is None:
                 continue
             if filters.date_from and period[1] < filters.date_from:
                 continue
             if filters.date_to and period[0] > filters.date_to:
                 continue
-        out.append(view)
-    return out
+        records.append(record)
+    if filters.place:
+        views = [event_record_view(store, r) for r in records]
+        views = [v for v in views if _place_matches(v, filters.place)]
+        end = None if limit is None else offset + limit
+        return views[offset:end], len(views)
+    end = None if limit is None else offset + limit
+    return [event_record_view(store, r) for r in records[offset:end]], len(records)
 
 
 def event_detail(store: Store, event_id: str) -> dict[str, Any]:

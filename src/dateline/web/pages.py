@@ -86,6 +86,9 @@ async def home(request: Request, store: Store = StoreDep) -> Response:
     return render(request, "overview.html", view=data.overview(store))
 
 
+TIMELINE_LIMIT = 2000  # events drawn on one page; narrow the filters to see the rest
+
+
 @router.get("/timeline")
 async def timeline(
     request: Request,
@@ -98,7 +101,7 @@ async def timeline(
 ) -> Response:
     """Events on a time axis in date order; undated ones listed apart; filters as a GET form."""
     filters = data.EventFilters.parse(entity, type, place, date_from, date_to)
-    events = data.list_events(store, filters)
+    events, total = data.list_events(store, filters, limit=TIMELINE_LIMIT)
     dated = [e for e in events if e["date"].get("value")]
     undated = [e for e in events if not e["date"].get("value")]
     by_year: dict[str, list[dict[str, Any]]] = {}
@@ -110,7 +113,8 @@ async def timeline(
         "timeline.html",
         by_year=by_year,
         undated=undated,
-        count=len(events),
+        count=total,
+        shown=len(events),
         form=raw | {"date_to": date_to},
     )
 
