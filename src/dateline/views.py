@@ -159,8 +159,7 @@ def event_record_view(store: Store, record: EventRecord) -> dict[str, Any]:
                 "url": row[2],
                 "published": date_view(published),
                 "evidence": [
-                    {"start": e.start, "end": e.end, "text": row[7][e.start : e.end]}
-                    for e in spans
+                    {"start": e.start, "end": e.end, "text": row[7][e.start : e.end]} for e in spans
                 ],
             }
         )

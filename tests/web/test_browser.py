@@ -129,9 +129,7 @@ def test_event_page_lists_both_sources(page: Any, base_url: str, ids: dict[str, 
     page.goto(f"{base_url}/timeline")
     page.locator(f'a.ev-link[href="/events/{meeting["id"]}"]').click()
     page.wait_for_url(f"**/events/{meeting['id']}")
-    sources = page.locator("article.source").evaluate_all(
-        "els => els.map(e => e.dataset.article)"
-    )
+    sources = page.locator("article.source").evaluate_all("els => els.map(e => e.dataset.article)")
     assert set(sources) == {ids["001"], ids["002"]}
     for article in page.locator("article.source").all():
         assert article.locator(".text mark.evidence").count() >= 1
@@ -153,7 +151,7 @@ def test_hostile_article_does_not_run(page: Any, base_url: str, hostile_id: str)
     page.goto(f"{base_url}/articles/{hostile_id}")
     text = page.locator(".article-text").inner_text()
     assert "<script>alert(1)</script>" in text
-    assert "<img src=x onerror=\"alert(2)\">" in text
+    assert '<img src=x onerror="alert(2)">' in text
     assert page.locator("h1").inner_text().endswith("<script>alert(3)</script>")
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert page.locator("script").count() == 0

@@ -90,9 +90,7 @@ def _firm(date: DateInfo) -> str | None:
     return None if date.origin in ("publication-date", "unknown") else date.value
 
 
-def _compatible(
-    x: _Item, y: _Item, related: set[frozenset[str]], persons: frozenset[str]
-) -> bool:
+def _compatible(x: _Item, y: _Item, related: set[frozenset[str]], persons: frozenset[str]) -> bool:
     shared = x.people & y.people
     if not shared:
         return False
@@ -213,4 +211,3 @@ def _place(item: _Item) -> str | None:
 
 def _ids(parts: tuple[Participant, ...]) -> set[str]:
     return {p.entity_id for p in parts if p.entity_id}
-

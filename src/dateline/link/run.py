@@ -83,9 +83,7 @@ def link_corpus(
     # Tokens and sentences are not needed to link and are most of an article's memory.
     articles = list(store.iter_articles(without=LIGHT))
     cfg = link_settings(settings)
-    links = sorted(
-        find_copies(articles) if copies is None else copies, key=lambda x: (x.a, x.b)
-    )
+    links = sorted(find_copies(articles) if copies is None else copies, key=lambda x: (x.a, x.b))
     copy_group_list = copy_groups(links)
     events = same_event_groups(articles, cfg)
     threads = thread_groups(articles, cfg)

@@ -17,10 +17,7 @@ def replace_event_records(store: Store, records: Sequence[EventRecord]) -> None:
         conn.execute("DELETE FROM event_records")
         conn.executemany(
             "INSERT INTO event_records(id, type, date, date_origin, data) VALUES (?, ?, ?, ?, ?)",
-            [
-                (r.id, r.type, r.date.value, r.date.origin, json.dumps(to_dict(r)))
-                for r in records
-            ],
+            [(r.id, r.type, r.date.value, r.date.origin, json.dumps(to_dict(r))) for r in records],
         )
         conn.executemany(
             "INSERT OR IGNORE INTO event_sources(event_id, article_id) VALUES (?, ?)",
