@@ -62,6 +62,7 @@ def test_e1_keeps_its_stated_day_and_place(seeds_db: str) -> None:
     assert e1[0]["date"]["origin"] == "resolved-relative"
     assert e1[0]["place"]["name"] == "Damascus"
     assert "Alexander Lavrentiev" in _names(e1[0]["actors"])
+    assert "Vladimir Putin" not in _names(e1[0]["actors"])  # "the envoy of President Putin"
 
 
 def test_timeline_is_chronological_and_filters_by_entity(seeds_db: str) -> None:

@@ -12,6 +12,7 @@ of "held" and Y its appositive; Y is taken as the actor of both meetings and X a
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any
@@ -419,9 +420,24 @@ def _heads(article: Article, mentions: list[Mention]) -> list[Mention]:
     parties = [m for m in mentions if not _after_in_at(text, m.start)]
     for labels in (("PERSON",), ("ORG",), ("GPE", "NORP")):
         chosen = [m for m in parties if m.label in labels]
+        if len(chosen) > 1 and labels == ("PERSON",):
+            # "Lavrentiev, the special envoy of President Vladimir Putin": Putin names whose
+            # envoy he is; he is not a party when someone else in the phrase is.
+            named = [
+                m for m in chosen if not _OF_SOMEONE.search(text[max(0, m.start - 40) : m.start])
+            ]
+            chosen = named or chosen
         if chosen:
             return chosen
     return []
+
+
+# "... of President", "... of the Russian President": the person after it is a modifier.
+_OF_SOMEONE = re.compile(
+    r"\b(?:envoy|representative|adviser|advisor|aide|son|daughter|wife|"
+    r"husband|deputy|spokesman|spokeswoman)\s+(?:to\s+\w+\s+)?(?:of|for)\s+"
+    r"(?:the\s+)?(?:[A-Z][\w'’-]*\s+){0,3}$"
+)
 
 
 _PARTY_NOUNS = frozenset(
