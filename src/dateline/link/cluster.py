@@ -123,13 +123,13 @@ class TfIdf:
 
 
 def candidate_pairs(
-    docs: Sequence[Features], tfidf: TfIdf, cfg: LinkSettings, *, date_gate: bool = False
+    docs: Sequence[Features], tfidf: TfIdf, cfg: LinkSettings
 ) -> set[tuple[str, str]]:
-    """Pairs sharing a distinctive term: blocking keeps the count near-linear in the corpus.
+    """Pairs sharing a distinctive term and within the date gate: near-linear in the corpus.
 
-    With `date_gate`, only pairs that pass `date_compatible` are made: each posting is walked
-    in date order and a dated article is paired with the dated ones within the gate (and with
-    every undated one), so a term shared over months does not make pairs to discard later.
+    Each posting is walked in date order and a dated article is paired with the dated ones
+    within `cfg.date_gate_days` (and with every undated one), so a term shared over months
+    makes no pairs to discard later.
     """
     postings: dict[str, list[Features]] = defaultdict(list)
     for doc in docs:
@@ -138,20 +138,13 @@ def candidate_pairs(
             postings[term].append(doc)
     pairs: set[tuple[str, str]] = set()
     for posting in postings.values():
-        if len(posting) > cfg.max_posting:
-            continue
-        if date_gate:
+        if len(posting) <= cfg.max_posting:
             _gated_pairs(posting, cfg.date_gate_days, pairs)
-            continue
-        ids = [d.id for d in posting]
-        for i, a in enumerate(ids):
-            for b in ids[i + 1 :]:
-                pairs.add((a, b) if a < b else (b, a))
     return pairs
 
 
 def _gated_pairs(posting: list[Features], days: int, pairs: set[tuple[str, str]]) -> None:
-    """Add the pairs of a posting that `date_compatible` lets through."""
+    """Add the pairs of a posting whose dates are within `days` (or unknown on either side)."""
     undated = [d.id for d in posting if d.date is None]
     dated = sorted((d.date.toordinal(), d.id) for d in posting if d.date is not None)
     for i, a in enumerate(undated):
@@ -164,11 +157,6 @@ def _gated_pairs(posting: list[Features], days: int, pairs: set[tuple[str, str]]
             if later - day > days:
                 break
             pairs.add((a, b) if a < b else (b, a))
-
-
-def date_compatible(a: Features, b: Features, days: int) -> bool:
-    """Two articles may report one event unless both are dated and too far apart."""
-    return a.date is None or b.date is None or abs((a.date - b.date).days) <= days
 
 
 def _average_linkage(
@@ -282,9 +270,7 @@ def same_event_groups(articles: Sequence[Article], cfg: LinkSettings | None = No
     for doc in docs:
         doc.terms = Counter()  # the vectors hold what grouping needs of the terms
     sim: dict[tuple[str, str], float] = {}
-    for a, b in candidate_pairs(docs, tfidf, cfg, date_gate=True):
-        if not date_compatible(by_id[a], by_id[b], cfg.date_gate_days):
-            continue
+    for a, b in candidate_pairs(docs, tfidf, cfg):
         score = tfidf.cosine(a, b)
         if score >= cfg.same_event:
             sim[(a, b)] = score

@@ -87,22 +87,10 @@ def confirm_copy(
     first: str, second: str, first_set: set[str], second_set: set[str]
 ) -> ArticleLink | None:
     """The copy or near-copy link between two candidate articles, or None when neither holds."""
-    (a, set_a), (b, set_b) = sorted(((first, first_set), (second, second_set)))
-    ov = overlap(set_a, set_b)
-    kind: Literal["copy", "near-copy"]
-    if ov.jaccard >= COPY_JACCARD:
-        kind = "copy"
-    elif ov.containment >= NEAR_COPY_CONTAINMENT:
-        kind = "near-copy"
-    else:
+    ov = overlap(first_set, second_set)
+    if ov.jaccard < COPY_JACCARD and ov.containment < NEAR_COPY_CONTAINMENT:
         return None
-    return ArticleLink(
-        a,
-        b,
-        kind,
-        round(ov.containment, 4),
-        (f"jaccard {ov.jaccard:.2f}", f"containment {ov.containment:.2f}"),
-    )
+    return _link(first, second, ov.jaccard, ov.containment)
 
 
 # Scalable path of find_copies. It gives the links that a MinHashLSH index of `minhash`
@@ -309,7 +297,7 @@ def find_copies(articles: Sequence[Article]) -> list[ArticleLink]:
 
 
 def _link(x: str, y: str, jaccard: float, containment: float) -> ArticleLink:
-    """The link `confirm_copy` makes for a confirmed pair with this overlap."""
+    """The link for a confirmed pair with this overlap: a copy, else a near copy."""
     a, b = (x, y) if x < y else (y, x)
     kind: Literal["copy", "near-copy"] = "copy" if jaccard >= COPY_JACCARD else "near-copy"
     return ArticleLink(
