@@ -7,11 +7,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from dateline.cli import app
+from dateline.link.cluster import connected_components
 from dateline.link.events import merge_events
 from dateline.model import Article, DateInfo, Event, Group, Participant, Span
+from dateline.readers._bytes import content_hash
 
 
 @pytest.fixture(scope="module")
@@ -155,3 +159,67 @@ def test_linking_keeps_every_layer_of_the_articles_it_changes(seeds_db: str) -> 
     twin = next(r for r in rows if r["published"]["origin"] == "inferred-from-twin")
     assert twin["token_count"] > 100 and twin["sentences"]
     assert any(m.get("entity_id") for m in twin["entities"])
+
+
+_TYPES = ("CONSULT", "ACCUSE")
+_PEOPLE = ("p1", "p2", "p3", "c1")
+
+
+@st.composite
+def _corpus(draw: st.DrawFn) -> tuple[list[Article], list[Group]]:
+    articles = []
+    for n in range(draw(st.integers(1, 5))):
+        events = []
+        for _ in range(draw(st.integers(0, 4))):
+            date = draw(st.sampled_from([None, "2020-10-29", "2020-10-30"]))
+            origin = draw(st.sampled_from(["stated", "publication-date"])) if date else "unknown"
+            events.append(
+                Event(
+                    type=draw(st.sampled_from(_TYPES)),
+                    evidence=Span(0, 10),
+                    actors=tuple(
+                        Participant(0, 1, e) for e in draw(st.sets(st.sampled_from(_PEOPLE)))
+                    ),
+                    recipients=tuple(
+                        Participant(2, 3, e) for e in draw(st.sets(st.sampled_from(_PEOPLE)))
+                    ),
+                    date=DateInfo(date, origin, "day" if date else "unknown"),  # type: ignore[arg-type]
+                )
+            )
+        articles.append(_article(f"{n}" * 64, tuple(events)))
+    ids = [a.id for a in articles]
+    members = draw(st.sets(st.sampled_from(ids)))
+    groups = [Group("g", "same-event", tuple(sorted(members)), 0.5)] if len(members) > 1 else []
+    return articles, groups
+
+
+@given(_corpus())
+def test_blocked_merging_equals_comparing_every_pair(corpus: Any) -> None:
+    from dateline.link import events as merging
+
+    articles, groups = corpus
+    persons = frozenset({"p1", "p2", "p3"})
+    records = merge_events(articles, groups, persons)
+    # The reference: every pair of events compared, no blocking.
+    items = [
+        merging._Item(
+            f"{a.id}:{i}", a, e, frozenset(p.entity_id for p in (*e.actors, *e.recipients))
+        )
+        for a in articles
+        for i, e in enumerate(a.events)
+    ]
+    groups_of: dict[str, set[str]] = {}
+    for group in groups:
+        for member in group.members:
+            groups_of.setdefault(member, set()).add(group.id)
+    pairs = [
+        (x.key, y.key)
+        for i, x in enumerate(items)
+        for y in items[i + 1 :]
+        if x.event.type == y.event.type and merging._compatible(x, y, groups_of, persons)
+    ]
+    expected = connected_components([it.key for it in items], pairs)
+    # A record's id is the hash of its members' keys: equal ids, equal partitions.
+    assert sorted(r.id for r in records) == sorted(
+        "ev-" + content_hash("|".join(sorted(c)))[:12] for c in expected
+    )

@@ -53,17 +53,31 @@ def merge_events(
         for a in articles
         for i, e in enumerate(a.events)
     ]
-    related = _related_articles(groups)
-    by_type: dict[str, list[_Item]] = {}
+    # Blocking: a compatible pair shares its type and a participant, and is in one article,
+    # in one copy/same-event group, or on one day; only items sharing such a block are
+    # compared, so the cost follows the blocks' sizes, not the square of the corpus.
+    groups_of: dict[str, set[str]] = {}
+    for group in groups:
+        if group.kind in ("copy", "same-event"):
+            for member in group.members:
+                groups_of.setdefault(member, set()).add(group.id)
+    blocks: dict[tuple[str, str, str], list[_Item]] = {}
     for item in items:
-        by_type.setdefault(item.event.type, []).append(item)
-    pairs: list[tuple[str, str]] = []
-    for same_type in by_type.values():
-        for i, x in enumerate(same_type):
-            for y in same_type[i + 1 :]:
-                if _compatible(x, y, related, persons):
-                    pairs.append((x.key, y.key))
-    components = connected_components([it.key for it in items], pairs)
+        scopes = [f"a:{item.article.id}"]
+        scopes += [f"g:{g}" for g in sorted(groups_of.get(item.article.id, ()))]
+        if item.event.date.value:
+            scopes.append(f"d:{item.event.date.value}")
+        for entity in item.people:
+            for scope in scopes:
+                blocks.setdefault((item.event.type, entity, scope), []).append(item)
+    pairs: set[tuple[str, str]] = set()
+    for block in blocks.values():
+        for i, x in enumerate(block):
+            for y in block[i + 1 :]:
+                pair = (x.key, y.key) if x.key < y.key else (y.key, x.key)
+                if pair not in pairs and _compatible(x, y, groups_of, persons):
+                    pairs.add(pair)
+    components = connected_components([it.key for it in items], sorted(pairs))
     by_key = {it.key: it for it in items}
     records = [_record([by_key[k] for k in sorted(c)]) for c in components]
     return sorted(records, key=record_order)
@@ -74,23 +88,15 @@ def record_order(record: EventRecord) -> tuple[bool, str, str]:
     return (record.date.value is None, record.date.value or "", record.id)
 
 
-def _related_articles(groups: Sequence[Group]) -> set[frozenset[str]]:
-    pairs: set[frozenset[str]] = set()
-    for group in groups:
-        if group.kind not in ("copy", "same-event"):
-            continue
-        for i, a in enumerate(group.members):
-            for b in group.members[i + 1 :]:
-                pairs.add(frozenset((a, b)))
-    return pairs
-
-
 def _firm(date: DateInfo) -> str | None:
     """The date's value unless it is only the article's own date (a default, not a finding)."""
     return None if date.origin in ("publication-date", "unknown") else date.value
 
 
-def _compatible(x: _Item, y: _Item, related: set[frozenset[str]], persons: frozenset[str]) -> bool:
+def _compatible(
+    x: _Item, y: _Item, groups_of: dict[str, set[str]], persons: frozenset[str]
+) -> bool:
+    """Whether two per-article events tell one happening (see the module docstring)."""
     shared = x.people & y.people
     if not shared:
         return False
@@ -106,8 +112,9 @@ def _compatible(x: _Item, y: _Item, related: set[frozenset[str]], persons: froze
     fx, fy = _firm(x.event.date), _firm(y.event.date)
     if fx and fy and fx != fy:
         return False
-    if x.article.id == y.article.id or frozenset((x.article.id, y.article.id)) in related:
-        return True
+    a, b = x.article.id, y.article.id
+    if a == b or groups_of.get(a, set()) & groups_of.get(b, set()):
+        return True  # one article, or articles grouped as copies or as the same event
     # Ungrouped articles: the same day and the same two sides.
     dx, dy = x.event.date.value, y.event.date.value
     return bool(dx and dx == dy and len(shared) >= 2)
