@@ -21,9 +21,10 @@ from dateline.model import Article, ArticleLink, Group, Mention
 from dateline.readers._bytes import content_hash
 from dateline.settings import Settings
 from dateline.store import Store
-from dateline.store.entities import replace_entities
+from dateline.store.entities import person_ids, replace_entities
 from dateline.store.events import replace_event_records
 from dateline.store.groups import replace_links
+from dateline.store.overrides import apply_entity_overrides
 
 # Layers linking does without, and the fields it may change on an article.
 LIGHT = ("tokens", "sentences")
@@ -106,13 +107,13 @@ def link_corpus(
             changed.add(article_id)
     if changed:
         store.patch_articles([by_id[i] for i in sorted(changed)], LINKED_FIELDS)
-    persons = frozenset(e.id for e in resolved.entities if e.kind == "PERSON")
-    records = merge_events(list(by_id.values()), [*copy_group_list, *events], persons)
+    # An operator's merges and splits of entities outlive the recomputation; they relabel the
+    # stored articles, so the events are then merged from what is stored.
+    if apply_entity_overrides(store, refresh_events=False):
+        by_id = {a.id: a for a in store.iter_articles(without=LIGHT)}
+    groups = [*copy_group_list, *events]
+    records = merge_events(list(by_id.values()), groups, person_ids(store))
     replace_event_records(store, records)
-    # An operator's merges and splits of entities outlive the recomputation.
-    from dateline.store.overrides import apply_entity_overrides
-
-    apply_entity_overrides(store)
     return LinkReport(
         len(articles),
         len(copy_group_list),

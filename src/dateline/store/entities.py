@@ -6,6 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from dateline.errors import NotFound
 from dateline.model import Entity, from_dict, to_dict
 from dateline.store.db import Store
 
@@ -28,6 +29,20 @@ def load_entities(store: Store, name: str | None = None) -> list[Entity]:
         needle = name.lower()
         entities = [e for e in entities if any(needle in a.lower() for a in (e.name, *e.aliases))]
     return entities
+
+
+def get_entity(store: Store, entity_id: str) -> Entity:
+    """One stored entity by id; raise NotFound naming it otherwise."""
+    row = store.conn.execute("SELECT data FROM entities WHERE id = ?", (entity_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"no entity with id {entity_id!r}; list them with: dateline entities")
+    return from_dict(Entity, json.loads(row[0]))
+
+
+def person_ids(store: Store) -> frozenset[str]:
+    """Ids of the stored entities that are people."""
+    rows = store.conn.execute("SELECT id FROM entities WHERE kind = 'PERSON'")
+    return frozenset(r[0] for r in rows)
 
 
 def entity_view(store: Store, entity: Entity) -> dict[str, Any]:

@@ -3,8 +3,8 @@
 Each decision is recorded in `entity_overrides` and applied at once by rewriting the entity
 rows, the mentions' entity ids and the stored articles (mentions and event participants).
 Corpus-level event records are re-merged afterwards so they name the right entities. The
-link step recomputes identities from scratch, so `apply_entity_overrides` replays every
-recorded decision in order; call it after `link_corpus`.
+link step recomputes identities from scratch, and `link_corpus` then replays every recorded
+decision in order (`apply_entity_overrides`) before it merges the event records.
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ from collections.abc import Callable, Iterable
 
 from dateline.errors import DatelineError, NotFound
 from dateline.link.events import merge_events
-from dateline.model import Article, Entity, Participant, from_dict, to_dict
+from dateline.model import Article, Entity, Participant, to_dict
 from dateline.readers._bytes import content_hash
 from dateline.store.db import Store
+from dateline.store.entities import get_entity, person_ids
 from dateline.store.events import replace_event_records
 from dateline.store.groups import load_groups
 
@@ -26,13 +27,6 @@ class OverrideError(DatelineError):
     """An entity merge or split that cannot be done (same entity, unknown alias, ...)."""
 
     code = "DL041"
-
-
-def _get(store: Store, entity_id: str) -> Entity:
-    row = store.conn.execute("SELECT data FROM entities WHERE id = ?", (entity_id,)).fetchone()
-    if row is None:
-        raise NotFound(f"no entity with id {entity_id!r}")
-    return from_dict(Entity, json.loads(row[0]))
 
 
 def _put(store: Store, entity: Entity) -> None:
@@ -97,17 +91,14 @@ def _relabel(store: Store, entity_id: str, new_id: Callable[[str], str | None]) 
 def _refresh_events(store: Store) -> None:
     """Re-merge the corpus-level events from the relabelled articles."""
     groups = [g for g in load_groups(store) if g.kind in ("copy", "same-event")]
-    persons = frozenset(
-        r[0] for r in store.conn.execute("SELECT id FROM entities WHERE kind = 'PERSON'")
-    )
     articles = list(store.iter_articles(without=("tokens", "sentences")))
-    replace_event_records(store, merge_events(articles, groups, persons))
+    replace_event_records(store, merge_events(articles, groups, person_ids(store)))
 
 
 def _do_merge(store: Store, keep_id: str, other_id: str) -> Entity:
     if keep_id == other_id:
         raise OverrideError(f"cannot merge entity {keep_id!r} with itself")
-    keep, other = _get(store, keep_id), _get(store, other_id)
+    keep, other = get_entity(store, keep_id), get_entity(store, other_id)
     merged = dataclasses.replace(
         keep,
         aliases=_union(keep.aliases, (other.name,), other.aliases),
@@ -125,7 +116,7 @@ def _do_merge(store: Store, keep_id: str, other_id: str) -> Entity:
 def _do_split(
     store: Store, entity_id: str, aliases: tuple[str, ...], new_id: str, name: str | None
 ) -> tuple[Entity, Entity]:
-    entity = _get(store, entity_id)
+    entity = get_entity(store, entity_id)
     moving = set(aliases)
     unknown = sorted(moving - set(entity.aliases) - {entity.name})
     if not moving or unknown:
@@ -183,8 +174,12 @@ def split_entity(
     return result
 
 
-def apply_entity_overrides(store: Store) -> int:
-    """Replay every recorded merge/split (after a re-link); return how many still applied."""
+def apply_entity_overrides(store: Store, *, refresh_events: bool = True) -> int:
+    """Replay every recorded merge/split (after a re-link); return how many still applied.
+
+    With `refresh_events` false the caller re-merges the event records itself (the link step
+    applies the overrides before it merges events, so it merges them once).
+    """
     rows = store.conn.execute(
         "SELECT op, entity_id, other_id, aliases, name FROM entity_overrides ORDER BY seq"
     ).fetchall()
@@ -200,7 +195,7 @@ def apply_entity_overrides(store: Store) -> int:
             except (NotFound, OverrideError):
                 continue  # the entities changed since; the decision no longer applies
             applied += 1
-        if applied:
+        if applied and refresh_events:
             _refresh_events(store)
     return applied
 

@@ -16,7 +16,7 @@ from dateline.errors import NotFound
 from dateline.link.dedup import compare, overlap, shingles
 from dateline.model import Article
 from dateline.store.db import Store
-from dateline.store.entities import entity_view, load_entities
+from dateline.store.entities import entity_view, get_entity, load_entities
 from dateline.store.events import get_event_record, load_event_records
 from dateline.store.groups import group_view, load_groups, load_links
 from dateline.views import (
@@ -261,16 +261,9 @@ def list_entities(
     }
 
 
-def _entity(store: Store, entity_id: str) -> Any:
-    row = store.conn.execute("SELECT id FROM entities WHERE id = ?", (entity_id,)).fetchone()
-    if row is None:
-        raise NotFound(f"no entity with id {entity_id!r}; list them with: dateline entities")
-    return next(e for e in load_entities(store) if e.id == entity_id)
-
-
 def entity_dossier(store: Store, entity_id: str) -> dict[str, Any]:
     """An entity's dossier: aliases, roles, country, sector, events, its claims over time."""
-    entity = _entity(store, entity_id)
+    entity = get_entity(store, entity_id)
     view = entity_view(store, entity)
     spans: dict[str, list[tuple[int, int]]] = {}
     for row in store.conn.execute(
