@@ -188,17 +188,26 @@ class Store:
 
     def get_article(self, article_id: str) -> Article:
         """Return one stored article by id (a unique id prefix is accepted)."""
-        rows = self.conn.execute(
-            "SELECT text, data FROM articles WHERE id = ? OR id LIKE ? LIMIT 2",
-            (article_id, article_id.replace("%", "").replace("_", "") + "%"),
-        ).fetchall()
-        exact = [r for r in rows if json.loads(r["data"])["id"] == article_id]
-        if exact:
-            rows = exact
-        if len(rows) != 1:
-            what = "no article" if not rows else "more than one article"
-            raise NotFound(f"{what} with id {article_id!r}; list them with: dateline articles")
-        return _article_from_row(rows[0])
+        row = self.find_by_id("articles", "text, data", article_id, "article", "dateline articles")
+        return _article_from_row(row)
+
+    def find_by_id(
+        self, table: str, columns: str, item_id: str, what: str, listing: str
+    ) -> sqlite3.Row:
+        """The row of `table` with this id, or the one row whose id starts with it.
+
+        Raises NotFound naming `what` and the command that lists them (`listing`).
+        """
+        query = f"SELECT {columns} FROM {table} WHERE id "  # table and columns are ours
+        row = self.conn.execute(query + "= ?", (item_id,)).fetchone()
+        if row is not None:
+            return row
+        prefix = item_id.replace("%", "").replace("_", "")
+        rows = self.conn.execute(query + "LIKE ? LIMIT 2", (prefix + "%",)).fetchall()
+        if len(rows) != 1 or not prefix:
+            many = "more than one " if len(rows) > 1 and prefix else "no "
+            raise NotFound(f"{many}{what} with id {item_id!r}; list them with: {listing}")
+        return rows[0]
 
     def iter_articles(
         self, *, order: str = "published", without: tuple[str, ...] = ()

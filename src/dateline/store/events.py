@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from dateline.errors import NotFound
 from dateline.link.events import record_order
 from dateline.model import EventRecord, from_dict, to_dict
 from dateline.store.db import Store
@@ -68,14 +67,5 @@ def entity_ids(store: Store, entity: str) -> list[str]:
 
 def get_event_record(store: Store, event_id: str) -> EventRecord:
     """One event record by id (or a unique id prefix); raise NotFound otherwise."""
-    rows = store.conn.execute(
-        "SELECT data FROM event_records WHERE id = ? OR id LIKE ? LIMIT 2",
-        (event_id, event_id.replace("%", "").replace("_", "") + "%"),
-    ).fetchall()
-    exact = [r for r in rows if json.loads(r[0])["id"] == event_id]
-    if exact:
-        rows = exact
-    if len(rows) != 1:
-        what = "no event" if not rows else "more than one event"
-        raise NotFound(f"{what} with id {event_id!r}; list them with: dateline events")
-    return from_dict(EventRecord, json.loads(rows[0][0]))
+    row = store.find_by_id("event_records", "data", event_id, "event", "dateline events")
+    return from_dict(EventRecord, json.loads(row[0]))
