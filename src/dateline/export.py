@@ -46,11 +46,12 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from dateline.errors import ConfigError
+from dateline.errors import ConfigError, NotFound
 from dateline.model import Article, Entity, EventRecord, Mention, Span
 from dateline.store import Store
 from dateline.store.entities import load_entities
 from dateline.store.events import load_event_records
+from dateline.views import quantity_view
 
 SEP = "|"
 TABLES = ("articles", "claims", "entities", "events")
@@ -172,10 +173,10 @@ class _Articles:
 
     def get(self, article_id: str) -> Article | None:
         if article_id not in self.cache:
-            row = self.store.conn.execute(
-                "SELECT 1 FROM articles WHERE id = ?", (article_id,)
-            ).fetchone()
-            self.cache[article_id] = self.store.get_article(article_id) if row else None
+            try:
+                self.cache[article_id] = self.store.get_article(article_id)
+            except NotFound:
+                self.cache[article_id] = None
         return self.cache[article_id]
 
 
@@ -233,18 +234,7 @@ def claims_frame(store: Store) -> pd.DataFrame:
         notes = _json(_notes(article))
         for index, claim in enumerate(article.claims):
             speaker = claim.speaker
-            quantities = [
-                {
-                    "text": article.text[q.start : q.end],
-                    "start": q.start,
-                    "end": q.end,
-                    "value": q.value,
-                    "op": q.op,
-                    "unit": q.unit,
-                    "since": q.since,
-                }
-                for q in claim.quantities
-            ]
+            quantities = [quantity_view(article, q) for q in claim.quantities]
             rows.append(
                 {
                     "id": f"{article.id}:c{index}",

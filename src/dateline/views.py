@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from dateline.model import Article, DateInfo, EventRecord, Evidence, Span, to_dict
+from dateline.model import Article, DateInfo, EventRecord, Evidence, Quantity, Span, to_dict
 
 if TYPE_CHECKING:
     from dateline.store import Store
@@ -81,6 +81,35 @@ def article_view(article: Article) -> dict[str, Any]:
     return view
 
 
+def quantity_view(article: Article, quantity: Quantity) -> dict[str, Any]:
+    """Render a number with its text, value, comparison, unit and scope."""
+    return {"text": article.text[quantity.start : quantity.end]} | to_dict(quantity)
+
+
+def compare_view(a: Article, b: Article) -> dict[str, Any]:
+    """The passages two articles share and what each has alone, with offsets and overlap."""
+    from dateline.link.dedup import compare, overlap, shingles
+
+    result = compare(a, b)
+    ov = overlap(shingles(a.text), shingles(b.text))
+
+    def part(article: Article, start: int, end: int) -> dict[str, Any]:
+        return {"start": start, "end": end, "text": article.text[start:end]}
+
+    return {
+        "a": article_summary(a),
+        "b": article_summary(b),
+        "jaccard": round(ov.jaccard, 4),
+        "containment": round(ov.containment, 4),
+        "shared": [
+            {"a": part(a, x.start, x.end), "b": part(b, y.start, y.end), "score": s}
+            for x, y, s in result.shared
+        ],
+        "only_a": [part(a, s.start, s.end) for s in result.only_a],
+        "only_b": [part(b, s.start, s.end) for s in result.only_b],
+    }
+
+
 def claim_view(article: Article, claim: Any) -> dict[str, Any]:
     """Render one claim with its speaker, content, numbers and the article's notes."""
     return {
@@ -89,9 +118,7 @@ def claim_view(article: Article, claim: Any) -> dict[str, Any]:
         "content": span_view(article, claim.content),
         "evidence": span_view(article, claim.evidence),
         "direct": claim.direct,
-        "quantities": [
-            {"text": article.text[q.start : q.end]} | to_dict(q) for q in claim.quantities
-        ],
+        "quantities": [quantity_view(article, q) for q in claim.quantities],
         "stance": list(claim.stance),
         "article_id": article.id,
         "notes": [{"kind": n.kind, "text": n.text} for n in article.notes],

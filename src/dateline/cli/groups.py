@@ -19,9 +19,9 @@ from dateline.cli.app import (
     store_from,
 )
 from dateline.errors import DatelineError
-from dateline.link.dedup import compare, overlap, shingles
 from dateline.link.run import link_corpus
 from dateline.store.groups import group_view, load_groups
+from dateline.views import compare_view
 
 
 @app.command("link")
@@ -85,15 +85,13 @@ def compare_command(
         except DatelineError as exc:
             fail(exc)
             return
-    result = compare(a, b)
-    ov = overlap(shingles(a.text), shingles(b.text))
+    view = compare_view(a, b)
     data: dict[str, Any] = {
-        "a": a.id, "b": b.id, "jaccard": round(ov.jaccard, 4),
-        "containment": round(ov.containment, 4),
-        "shared": [{"a": a.text[x.start:x.end], "b": b.text[y.start:y.end], "score": s}
-                   for x, y, s in result.shared],
-        "only_a": [a.text[s.start:s.end] for s in result.only_a],
-        "only_b": [b.text[s.start:s.end] for s in result.only_b],
+        "a": a.id, "b": b.id, "jaccard": view["jaccard"], "containment": view["containment"],
+        "shared": [{"a": s["a"]["text"], "b": s["b"]["text"], "score": s["score"]}
+                   for s in view["shared"]],
+        "only_a": [p["text"] for p in view["only_a"]],
+        "only_b": [p["text"] for p in view["only_b"]],
     }  # fmt: skip
     if as_json:
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")

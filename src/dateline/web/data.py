@@ -13,8 +13,6 @@ from datetime import date
 from typing import Any
 
 from dateline.errors import NotFound
-from dateline.link.dedup import compare, overlap, shingles
-from dateline.model import Article
 from dateline.store.db import Store
 from dateline.store.entities import entity_view, get_entity, load_entities
 from dateline.store.events import get_event_record, load_event_records
@@ -23,6 +21,7 @@ from dateline.views import (
     article_summary,
     article_view,
     claim_view,
+    compare_view,
     date_view,
     event_record_view,
 )
@@ -103,25 +102,7 @@ def article_detail(store: Store, article_id: str) -> dict[str, Any]:
 
 def compare_articles(store: Store, first: str, second: str) -> dict[str, Any]:
     """The passages two articles share and what each has alone, with offsets."""
-    a, b = store.get_article(first), store.get_article(second)
-    result = compare(a, b)
-    ov = overlap(shingles(a.text), shingles(b.text))
-
-    def part(article: Article, start: int, end: int) -> dict[str, Any]:
-        return {"start": start, "end": end, "text": article.text[start:end]}
-
-    return {
-        "a": article_summary(a),
-        "b": article_summary(b),
-        "jaccard": round(ov.jaccard, 4),
-        "containment": round(ov.containment, 4),
-        "shared": [
-            {"a": part(a, x.start, x.end), "b": part(b, y.start, y.end), "score": s}
-            for x, y, s in result.shared
-        ],
-        "only_a": [part(a, s.start, s.end) for s in result.only_a],
-        "only_b": [part(b, s.start, s.end) for s in result.only_b],
-    }
+    return compare_view(store.get_article(first), store.get_article(second))
 
 
 # -- events ------------------------------------------------------------------------------------
