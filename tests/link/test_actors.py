@@ -138,3 +138,11 @@ def test_ngec_written_cases() -> None:
     # Figures: see the issue note; the misses are sector codes NGEC leaves empty for a bare
     # country name (we agree) or codes by a convention we do not share.
     assert right / len(cases) >= 0.85, f"{right}/{len(cases)}"
+
+
+def test_acronyms_in_capitals_are_bodies_words_are_not() -> None:
+    assert code_actor("the UN envoy").country == "UNO"
+    assert code_actor("U.N. peacekeepers").country == "UNO"
+    assert code_actor("EU foreign ministers").country == "IGO"
+    assert code_actor("NATO").country == "IGO"
+    assert code_actor("people who fled").country is None

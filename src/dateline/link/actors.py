@@ -104,12 +104,11 @@ _FORMER = re.compile(r"\b(former|ex-|retired|late)\b", re.I)
 
 @dataclass(frozen=True, slots=True)
 class ActorCode:
-    """What a name and its role say about an actor: country, PLOVER sectors, the role found."""
+    """What a name and its role say about an actor: country and PLOVER sectors."""
 
     country: str | None = None
     sector: str | None = None
     sector2: str | None = None
-    role: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,14 +256,17 @@ def country_in(text: str) -> str | None:
     folded = _fold(text)
     if folded in _IGOS:
         return _IGOS[folded]
+    # An acronym in capitals ("UN", "U.N.", "EU", "WHO", "NATO"); in lower case "who", "un"
+    # and "eu" are words, not bodies, so one-word matches below skip them.
+    for acronym in re.findall(r"\b[A-Z](?:[A-Z]|\.(?=[A-Z]))+\.?", text):
+        if code := _IGOS.get(acronym.lower()):
+            return code
     words = _words(text)
     for n in (4, 3, 2, 1):
         for i in range(len(words) - n + 1):
             raw = " ".join(words[i : i + n])
             for phrase in (raw, raw.strip(".'"), re.sub(r"'s$", "", raw.strip(".'"))):
                 if phrase in _IGOS and (n > 1 or phrase not in ("who", "un", "eu")):
-                    return _IGOS[phrase]
-                if phrase in _IGOS and n == 1 and raw.upper() == raw:
                     return _IGOS[phrase]
                 if phrase in gaz.countries:
                     return gaz.countries[phrase]

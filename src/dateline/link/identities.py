@@ -4,9 +4,11 @@ People are matched on a transliteration-tolerant skeleton of their names (conson
 with q/k, y/i, w/v, ph/f, kh/h and doubled letters folded, Arabic "al-" particles dropped):
 Lavrentiev, Lavrentyev and Lavrenteev share one. A surname alone joins the full name it
 follows in the same article, or the only person of the corpus with that surname. Titles are
-stripped first ("President", "Major General"). Organisations and places merge on their
-normalised name. A misspelling that changes consonants (Verchinen / Vershinin) is not merged:
-that needs supporting context this step does not weigh yet.
+stripped first ("President", "Major General"). Countries merge across names and demonyms
+and cities across aliases (link/actors.py); other organisations and places on their
+normalised name. A misspelling one letter apart (Verchinen / Vershinin) joins only when both
+names carry a role with the same country and sector. A role alone ("the Syrian president")
+joins the one person of the corpus who holds it.
 """
 
 from __future__ import annotations
