@@ -40,11 +40,17 @@ def test_a_bad_table_names_the_file_and_line(tmp_path: Path) -> None:
         load_lookup(tmp_path / "missing.tsv")
 
 
-def test_ingest_with_a_lookup_table(seeds_dir: Path, tmp_path: Path) -> None:
-    table = tmp_path / "ids.tsv"
-    table.write_text("Bashar al-Assad\tQ44329\n", encoding="utf-8")
+def _config(tmp_path: Path, name: str, rows: str) -> Path:
+    """A settings file naming a lookup table with these rows."""
+    table = tmp_path / name
+    table.write_text(rows, encoding="utf-8")
     config = tmp_path / "dateline.toml"
     config.write_text(f'[identities]\nwikidata = "{table}"\n', encoding="utf-8")
+    return config
+
+
+def test_ingest_with_a_lookup_table(seeds_dir: Path, tmp_path: Path) -> None:
+    config = _config(tmp_path, "ids.tsv", "Bashar al-Assad\tQ44329\n")
     db = str(tmp_path / "w.db")
     runner = CliRunner()
     result = runner.invoke(app, ["ingest", str(seeds_dir), "--db", db, "--config", str(config)])
@@ -56,10 +62,7 @@ def test_ingest_with_a_lookup_table(seeds_dir: Path, tmp_path: Path) -> None:
 
 
 def test_link_with_a_bad_table_fails_cleanly(seeds_dir: Path, tmp_path: Path) -> None:
-    table = tmp_path / "bad.tsv"
-    table.write_text("Putin 7747\n", encoding="utf-8")
-    config = tmp_path / "dateline.toml"
-    config.write_text(f'[identities]\nwikidata = "{table}"\n', encoding="utf-8")
+    config = _config(tmp_path, "bad.tsv", "Putin 7747\n")
     db = str(tmp_path / "b.db")
     runner = CliRunner()
     assert runner.invoke(app, ["ingest", str(seeds_dir), "--db", db, "--no-link"]).exit_code == 0
