@@ -208,6 +208,9 @@ class RawDocument:
     outlet: str | None = None
     date: str | None = None  # a date given by the container (record field)
     date_origin: DateOrigin = "unknown"
+    # A date known only from how the document was obtained (a WARC record's crawl date):
+    # used, as origin "record", when neither the document nor its text gives one.
+    fallback_date: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from warcio.warcwriter import WARCWriter
 from dateline.errors import ReadError
 from dateline.ingest import ingest
 from dateline.model import RawDocument
+from dateline.pipeline.clean import clean_document
 from dateline.readers import iter_files, read_file, read_paths
 from dateline.settings import Settings
 from dateline.store import open_store
@@ -150,8 +151,10 @@ def test_only_the_two_article_pages_come_out(
     assert "Opposition leaders" not in talks.html  # type: ignore[operator]
     assert len({d.source_path for d in docs}) == len({d.raw_hash for d in docs}) == 2
     # The crawl date is only a fallback: the page with its own date metadata keeps that.
-    assert (talks.date, talks.date_origin) == (None, "unknown")
-    assert (reaction.date, reaction.date_origin) == ("2024-05-16", "record")
+    assert talks.fallback_date == reaction.fallback_date == "2024-05-16"
+    published = [clean_document(d, settings=settings).published for d in docs]
+    assert published[0].origin == "html-meta" and published[0].value != "2024-05-16"
+    assert (published[1].value, published[1].origin) == ("2024-05-16", "record")
 
 
 def test_reading_twice_gives_the_same_keys(
@@ -211,7 +214,8 @@ def test_plain_text_and_declared_charsets(settings: Settings, tmp_path: Path) ->
     [doc] = read_file(brief, settings=settings)
     assert isinstance(doc, RawDocument) and doc.html is None
     assert doc.text == " ".join(REACTION)
-    assert (doc.date, doc.date_origin) == ("2024-05-16", "record")
+    published = clean_document(doc, settings=settings).published
+    assert (published.value, published.origin) == ("2024-05-16", "record")
     latin = tmp_path / "latin.warc"
     page = "<html><body><p>Café owners in Duneholm greeted the envoys.</p></body></html>"
     latin.write_bytes(_single(page.encode("iso-8859-1"), "text/html; charset=ISO-8859-1"))

@@ -359,11 +359,14 @@ def clean_document(raw: RawDocument, *, settings: Settings) -> Article:
         raise EmptyInput("no article text left after cleaning", path=raw.source_path)
 
     # Publication date cascade: 1. header; 2. container/HTML metadata; 3. a dateline in the
-    # text; 4. unknown (later: inferred from a twin article, by the link stage).
+    # text; 4. the date the document was obtained (a crawl date); 5. unknown (later: inferred
+    # from a twin article, by the link stage).
     date, origin = got.date, got.date_origin
     if date is None:
         date = date_in_text(kept)
         origin = "text" if date else "unknown"
+    if date is None and raw.fallback_date:
+        date, origin = raw.fallback_date, "record"
 
     return Article(
         id=content_hash((title or "") + "\n" + body)[:16],

@@ -202,28 +202,22 @@ def _to_document(record: Any, where: str, settings: Settings) -> RawDocument | N
     url = record.rec_headers.get_header("WARC-Target-URI") or None
     crawled = normalise_date(record.rec_headers.get_header("WARC-Date"))
     raw_hash = content_hash(f"{url}\n{crawled}\n".encode() + data)
+    # The crawl date is a fallback: the page's own metadata or dateline, when it has one, wins.
     if media in HTML_TYPES:
-        # The crawl date is a fallback: the page's own metadata, when it has a date, wins.
-        date = crawled if crawled and not _html_has_date(body, url) else None
         return RawDocument(
-            source_path=where,
-            raw_hash=raw_hash,
-            html=body,
-            url=url,
-            date=date,
-            date_origin="record" if date else "unknown",
+            source_path=where, raw_hash=raw_hash, html=body, url=url, fallback_date=crawled
         )
     header_date, text = split_header(body)
     if not text.strip():
         raise EmptyInput("WARC response has a date header but no text", path=where)
-    date = header_date or crawled
     return RawDocument(
         source_path=where,
         raw_hash=raw_hash,
         text=text,
         url=url,
-        date=date,
-        date_origin="header" if header_date else ("record" if date else "unknown"),
+        date=header_date,
+        date_origin="header" if header_date else "unknown",
+        fallback_date=crawled,
     )
 
 
@@ -257,13 +251,3 @@ def _decode(data: bytes, charset: str | None, where: str) -> str:
             if text.strip() and "\x00" not in text[:8192]:
                 return text.removeprefix("\ufeff")
     return decode(data, where)
-
-
-def _html_has_date(html: str, url: str | None) -> bool:
-    # Same metadata search trafilatura runs in the clean stage (htmldate, extensive).
-    from trafilatura.metadata import extract_metadata
-
-    try:
-        return bool(extract_metadata(html, default_url=url).date)
-    except Exception:  # hostile markup: the clean stage reports it
-        return False
