@@ -27,6 +27,12 @@ class MissingDependency(DatelineError):
     code = "DL002"
 
 
+class ModelError(DatelineError):
+    """A shipped trained model is missing, unreadable or of a version this code cannot use."""
+
+    code = "DL003"
+
+
 class ReadError(DatelineError):
     """An input file could not be read as an article."""
 
