@@ -58,11 +58,12 @@ PARTS_OF_DAY = {
 }
 SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
 
-_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+MONTH_PATTERN = r"(?:january|february|march|april|may|june|july|august|september|october|november|december|(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?)"
+_MONTH = MONTH_PATTERN
 _WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _NUM = r"(?:\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|(?:a )?couple of|a few|few|several|many|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)"
 _UNIT = r"(?:second|minute|hour|day|week|month|year|decade|century|centurie|quarter)s?"
-_YEAR = r"(?:1[89]\d\d|20\d\d)"
+_YEAR = r"(?:1[0-9]\d\d|20\d\d)"
 _PART = r"(?:morning|afternoon|evening|night)"
 
 
@@ -81,14 +82,19 @@ class Found:
 # (type, value, granularity, relative) or None when the match is not a time expression.
 Resolved = tuple[str, str, str, bool] | None
 Resolver = Callable[[re.Match[str], dt.date | None, Tense], Resolved]
-_RULES: list[tuple[re.Pattern[str], Resolver]] = []
+RULES: list[tuple[str, re.Pattern[str], Resolver]] = []
+# A hyphen joins an expression to a word ("24-hour-old", "anti-1990") but not to a number
+# ("1861-1865", "12-14 July") nor to the modifiers extend() takes in ("mid-1996").
+_BEFORE = r"(?<!\w)(?:(?<=mid-)|(?<=early-)|(?<=late-)|(?<=pre-)|(?<=post-)|(?<![A-Za-z]-))"
+_AFTER = r"(?!\w)(?!-[A-Za-z])"
 
 
 def rule(pattern: str) -> Callable[[Resolver], Resolver]:
     """Register a resolver for a case-insensitive, word-bounded pattern."""
 
     def register(fn: Resolver) -> Resolver:
-        _RULES.append((re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])", re.IGNORECASE), fn))
+        compiled = re.compile(rf"{_BEFORE}(?:{pattern}){_AFTER}", re.IGNORECASE)
+        RULES.append((fn.__name__, compiled, fn))
         return fn
 
     return register
@@ -111,6 +117,12 @@ def number(word: str) -> int | float | None:
             return None
         total += value
     return total
+
+
+def _lower_cased(m: re.Match[str]) -> bool:
+    """Whether the text around a match is written all in lower case (tweets, some feeds)."""
+    window = m.string[max(0, m.start() - 80) : m.end() + 80]
+    return not any(ch.isupper() for ch in window)
 
 
 def day(d: dt.date) -> str:
@@ -233,36 +245,26 @@ def _month_year(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resol
     return "DATE", f"{m.group(3)}-{month:02d}", "month", False
 
 
-@rule(rf"(?:(next|last|this|past|coming|early|late|mid)[- ]+)?({_MONTH})")
+@rule(rf"(?:(next|last|this|past|coming)\s+)?({_MONTH})")
 def _month(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
-    name = m.group(2).lower().rstrip(".")
-    if (
-        name
-        in (
-            "may",
-            "mar",
-            "jan",
-            "jun",
-            "jul",
-            "aug",
-            "oct",
-            "nov",
-            "dec",
-            "sep",
-            "sept",
-            "feb",
-            "apr",
+    written = m.group(2)
+    name = written.lower().rstrip(".")
+    if not written[0].isupper() and not _lower_cased(m):
+        return None  # "march", "may": a verb, not a month
+    if name == "may" and not m.group(1):
+        before = m.string[max(0, m.start() - 12) : m.start()].lower()
+        nxt = m.string[m.end() : m.end() + 12]
+        after_prep = re.search(
+            r"\b(?:in|by|until|till|since|from|of|through|during|before|after|early|late|mid|and|or|to|between)[\s-]+$",
+            before,
         )
-        and not m.group(1)
-        and name == "may"
-    ):
-        return None  # bare "may" is the modal verb
-    if len(name) <= 4 and not m.group(0)[0].isupper():
-        return None  # lower-case abbreviation: not a month name
+        if not after_prep and not re.match(r"\s*(?:[.,;:)\]]|$|\d)", nxt):
+            return None  # "May" opening a clause is the modal verb more often than the month
+    short = len(name) <= 4 and name not in ("june", "july") and not written.endswith(".")
+    if short and re.match(r"\s+[A-Z][a-z]", m.string[m.end() : m.end() + 3]):
+        return None  # "Jan Kavan": a first name
     month = MONTHS[name]
     modifier = {"past": "last", "coming": "next"}.get((m.group(1) or "").lower(), m.group(1) or "")
-    if modifier in ("early", "late", "mid"):
-        modifier = ""
     if anchor is None:
         return "DATE", f"XXXX-{month:02d}", "month", True
     if not modifier and month != anchor.month:
@@ -290,10 +292,14 @@ def _year(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
 
 
 @rule(
-    rf"(?:the\s+)?(first|second|third|fourth|1st|2nd|3rd|4th|last|next|this|current|latest|previous)\s+(?:fiscal\s+)?quarter(?:\s+of\s+({_YEAR}))?"
+    rf"(?:(?:the|its|this\s+year's|last\s+year's|next\s+year's)\s+)?(?:fiscal\s+)?(first|second|third|fourth|1st|2nd|3rd|4th|last|next|this|current|latest|previous|final)(?:\s+fiscal)?[\s-]+quarter(?:\s+of\s+({_YEAR}))?"
 )
 def _quarter(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
     which = m.group(1).lower()
+    lead = m.group(0).lower()
+    shift = 1 if lead.startswith("next year") else (-1 if lead.startswith("last year") else 0)
+    if shift and anchor is not None:
+        anchor = anchor.replace(year=anchor.year + shift, day=min(anchor.day, 28))
     order = {
         "first": 1,
         "1st": 1,
@@ -343,9 +349,8 @@ def _weekday(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved
     else:
         value = day(weekday_date(anchor, weekday, tense, modifier))
     if part:
-        # TimeBank/AQUAINT mostly give "Thursday night" the day's value; follow the corpus
-        # convention rather than TIMEX3's part-of-day suffix.
-        return "TIME", value, "day", True
+        # TIMEX3: a part of a named day is a TIME with the part's code ("2024-03-14TNI").
+        return "TIME", f"{value}T{PARTS_OF_DAY[part.lower()]}", "time", True
     return "DATE", value, "day", True
 
 
@@ -531,61 +536,6 @@ def _clock(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
     return "TIME", f"{base}T{hh:02d}:{mm:02d}", "time", True
 
 
-# Resolvers whose year, when not written, is borrowed from a nearby stated year in narratives.
-_YEARLESS = frozenset({"_month_day", "_day_month", "_month"})
-_NARRATIVE_WINDOW = 600  # characters back to look for a stated year
-_NARRATIVE_GAP = 8  # years between that stated year and the anchor that mark a narrative
-
-
-def find(text: str, anchor: dt.date | None, tense_at: Callable[[int], Tense]) -> list[Found]:
-    """Find and normalise every time expression in `text`; overlaps keep the longest."""
-    candidates: list[tuple[Found, str]] = []
-    for pattern, resolve in _RULES:
-        for m in pattern.finditer(text):
-            got = resolve(m, anchor, tense_at(m.start()))
-            if got is None:
-                continue
-            type_, value, granularity, relative = got
-            found = Found(m.start(), m.end(), type_, value, granularity, relative)
-            candidates.append((found, resolve.__name__))
-    candidates.sort(key=lambda c: (-(c[0].end - c[0].start), c[0].start))
-    taken: list[tuple[Found, str]] = []
-    for found, name in candidates:
-        if all(found.end <= t.start or found.start >= t.end for t, _ in taken):
-            taken.append((found, name))
-    taken.sort(key=lambda c: c[0].start)
-    return _quarter_comparisons(_narrative_years(taken, anchor))
-
-
-def _narrative_years(taken: list[tuple[Found, str]], anchor: dt.date | None) -> list[Found]:
-    """Give a month named without a year the year the text is talking about.
-
-    In a narrative (a history, a profile) the reference time is the last stated year, not the
-    publication date: "In 1942 ... in June" is June 1942. It applies only when that stated
-    year is far from the anchor (or there is no anchor), so news about now is unaffected.
-    """
-    out: list[Found] = []
-    last_year: tuple[int, str] | None = None  # (offset, year)
-    for found, name in taken:
-        if name in _YEARLESS and found.relative and last_year is not None:
-            offset, year = last_year
-            near = found.start - offset <= _NARRATIVE_WINDOW
-            far = anchor is None or abs(int(year) - anchor.year) >= _NARRATIVE_GAP
-            if near and far:
-                found = Found(
-                    found.start,
-                    found.end,
-                    found.type,
-                    year + found.value[4:],
-                    found.granularity,
-                    False,
-                )
-        if not found.relative and re.match(r"\d{4}", found.value) and found.type == "DATE":
-            last_year = (found.end, found.value[:4])
-        out.append(found)
-    return out
-
-
 # --- rules added after measuring on TimeBank/AQUAINT (general patterns, not documents) -------
 
 _TENS = {
@@ -714,7 +664,7 @@ def _clock_day(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolv
     return "TIME", f"{base}T{hh:02d}:{mm:02d}", "time", True
 
 
-def _quarter_comparisons(found: list[Found]) -> list[Found]:
+def quarter_comparisons(found: list[Found]) -> list[Found]:
     """In results reporting, "a year ago" after a quarter is that quarter a year before.
 
     "Third-quarter profit rose 10% from a year ago": the comparison is with the same quarter
@@ -728,7 +678,7 @@ def _quarter_comparisons(found: list[Found]) -> list[Found]:
         elif last_quarter and item.relative and item.granularity == "year":
             offset, quarter = last_quarter
             year_before = int(quarter[:4]) - 1
-            near = item.start - offset <= _NARRATIVE_WINDOW
+            near = item.start - offset <= 600
             if near and item.type == "DATE" and item.value == f"{year_before:04d}":
                 item = Found(
                     item.start,
@@ -740,3 +690,117 @@ def _quarter_comparisons(found: list[Found]) -> list[Found]:
                 )
         out.append(item)
     return out
+
+
+# --- rules: expressions anchored on the narrative's current time --------------------------------
+
+_ANAPHORIC_UNIT = r"(day|week|month|year|morning|afternoon|evening|night|weekend|decade|spring|summer|autumn|fall|winter)"
+
+
+@rule(
+    rf"(?:(?:early|late)\s+)?(?:the\s+)?(next|following|previous|preceding|same|prior)\s+{_ANAPHORIC_UNIT}|(?:on\s+)?(that|the\s+same)\s+{_ANAPHORIC_UNIT}"
+)
+def _anaphoric(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
+    text = m.group(0).lower()
+    which = (m.group(1) or m.group(3) or "").lower().replace("the ", "")
+    unit = (m.group(2) or m.group(4)).lower()
+    if which in ("next", "previous") and not text.startswith(("the", "early", "late")):
+        return None  # "next week", "previous year": the deictic rules read these
+    delta = {"next": 1, "following": 1, "previous": -1, "preceding": -1, "prior": -1}.get(which, 0)
+    if anchor is None:
+        value = {"day": "XXXX-XX-XX", "week": "XXXX-WXX", "month": "XXXX-XX"}.get(unit, "XXXX")
+        return "DATE", value, "unknown", True
+    if unit in ("day", "morning", "afternoon", "evening", "night"):
+        base = day(anchor + dt.timedelta(days=delta))
+        if unit != "day":
+            return "TIME", f"{base}T{PARTS_OF_DAY[unit]}", "time", True
+        return "DATE", base, "day", True
+    if unit == "week":
+        return "DATE", week_value(anchor + dt.timedelta(weeks=delta)), "week", True
+    if unit == "weekend":
+        return "DATE", week_value(anchor + dt.timedelta(weeks=delta)) + "-WE", "week", True
+    if unit == "month":
+        return "DATE", month_value(*shift_months(anchor.year, anchor.month, delta)), "month", True
+    if unit == "year":
+        return "DATE", f"{anchor.year + delta:04d}", "year", True
+    if unit == "decade":
+        return "DATE", f"{anchor.year // 10 + delta:03d}", "decade", True
+    return "DATE", f"{anchor.year + delta:04d}-{SEASONS[unit]}", "season", True
+
+
+@rule(
+    rf"({_MONTH})\s+(?:of\s+)?(that|this|last|next|the\s+same|the\s+following|the\s+previous)\s+year"
+)
+def _month_of_year(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
+    month = MONTHS[m.group(1).lower().rstrip(".")]
+    if not m.group(1)[0].isupper() and not _lower_cased(m):
+        return None
+    which = m.group(2).lower().replace("the ", "")
+    delta = {"last": -1, "previous": -1, "next": 1, "following": 1}.get(which, 0)
+    if anchor is None:
+        return "DATE", f"XXXX-{month:02d}", "month", True
+    return "DATE", month_value(anchor.year + delta, month), "month", True
+
+
+@rule(rf"(?:(?:the|early|late|mid)[\s-]+)?(spring|summer|autumn|fall|winter)\s+(?:of\s+)?({_YEAR})")
+def _season_year(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
+    return "DATE", f"{m.group(2)}-{SEASONS[m.group(1).lower()]}", "season", False
+
+
+@rule(rf"(?:the\s+)?(first|second|last|latter)\s+half\s+of\s+({_YEAR})")
+def _half_year(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
+    half = 1 if m.group(1).lower() == "first" else 2
+    return "DATE", f"{m.group(2)}-H{half}", "unknown", False
+
+
+# Resolvers whose expressions carry no year and follow the narrative in a history.
+YEARLESS = frozenset(
+    {"_month_day", "_day_month", "_month", "_weekday", "_holiday", "_clock", "_clock_day"}
+)
+# Resolvers whose expressions are anchored on the narrative's current time.
+ANAPHORIC = frozenset({"_anaphoric", "_month_of_year_anaphoric"})
+
+# Words before an expression that belong to it (TIMEX3 takes in modifiers such as "early",
+# "about" and "more than" and records them as its `mod`).
+_LEFT_SPAN = re.compile(
+    r"(?:\b(?:about|around|approximately|roughly|nearly|almost|some|over|under|just|only|fully|"
+    r"at\s+least|at\s+most|more\s+than|less\s+than|fewer\s+than|up\s+to|no\s+more\s+than|"
+    r"no\s+less\s+than|a\s+little\s+(?:more|less|over|under)\s+than|well\s+over|"
+    r"close\s+to|upwards\s+of|the\s+better\s+part\s+of|the)\s+)$",
+    re.IGNORECASE,
+)
+_LEFT_POINT = re.compile(
+    r"(?:\b(?:(?:early|late|earlier|later|around|mid|as\s+early\s+as|as\s+late\s+as)\s+|"
+    r"(?:mid|pre|post|early|late)-|"
+    r"the\s+(?:very\s+)?(?:end|beginning|start|middle|close|turn|first\s+half|second\s+half|"
+    r"latter\s+part|early\s+part|last\s+half)\s+of\s+(?:the\s+)?))$",
+    re.IGNORECASE,
+)
+_RIGHT_SPAN = re.compile(r"^\s+or\s+so\b", re.IGNORECASE)
+
+
+def extend(text: str, found: Found) -> Found:
+    """Take in the modifiers TIMEX3 puts inside an expression's extent."""
+    start, end = found.start, found.end
+    before = text[max(0, start - 48) : start]
+    span = text[start:end].lower()
+    is_span = found.type == "DURATION" or span.endswith((" ago", " earlier", " later"))
+    if is_span:
+        m = _LEFT_SPAN.search(before)
+        if m and not (
+            m.group(0).lower().startswith("the")
+            and ("-" in span or span.startswith(("the", "this", "last", "next", "past")))
+        ):
+            start -= len(m.group(0))
+    elif found.type in ("DATE", "TIME") and not span.startswith(("the ", "early", "late", "mid")):
+        while True:
+            m = _LEFT_POINT.search(text[max(0, start - 48) : start])
+            if not m:
+                break
+            start -= len(m.group(0))
+    m = _RIGHT_SPAN.match(text[end : end + 10])
+    if m and found.type in ("DURATION", "DATE"):
+        end += len(m.group(0))
+    if (start, end) == (found.start, found.end):
+        return found
+    return Found(start, end, found.type, found.value, found.granularity, found.relative)

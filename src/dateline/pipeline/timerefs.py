@@ -17,7 +17,8 @@ from typing import Any
 
 from dateline.model import Article, TimeRef
 from dateline.pipeline import Stage
-from dateline.pipeline._timex_rules import Found, Tense, find
+from dateline.pipeline._timex_resolve import find
+from dateline.pipeline._timex_rules import Found, Tense, quarter_comparisons
 from dateline.settings import Settings
 
 _FUTURE_WORDS = frozenset({"will", "shall", "'ll", "wo", "would"})
@@ -99,7 +100,8 @@ def find_timerefs(
 ) -> list[TimeRef]:
     """Find time expressions in text and resolve them against `anchor` (None: unresolved)."""
     tense_at = _tense_from_doc(doc) if doc is not None else _tense_from_text(text)
-    return [_to_timeref(f, anchor, inferred) for f in find(text, anchor, tense_at)]
+    found = quarter_comparisons(find(text, anchor, tense_at))
+    return [_to_timeref(f, anchor, inferred) for f in found]
 
 
 def _to_timeref(found: Found, anchor: dt.date | None, inferred: bool) -> TimeRef:
