@@ -108,8 +108,9 @@ def find(
             got = cand.resolve(cand.match, use, tense)
             if got is not None:
                 type_, value, granularity, _ = got
-                if use is not None and kind == "yearless" and reference_granularity == "year":
-                    value = _same_year(value, use) if historical or local else value
+                if use is not None and kind == "yearless" and (historical or local):
+                    # A history moves on from the year it last named: "In June" is that year's.
+                    value = _same_year(value, use)
                 f = Found(f.start, f.end, type_, value, granularity, True)
         elif f.relative and kind == "yearless" and historical and reference is None and anchor:
             f = Found(f.start, f.end, f.type, "XXXX" + f.value[4:], f.granularity, True)
@@ -179,6 +180,10 @@ def _is_historical(taken: list[Candidate], anchor: dt.date | None) -> bool:
     if anchor is None:
         return bool(years)
     if len(years) < 2:
+        return False
+    # News speaks of its own days ("on Friday", "yesterday"); a history does not.
+    deictic_days = sum(1 for c in taken if c.name in ("_weekday", "_deictic_day", "_clock_day"))
+    if deictic_days * 3 >= len(years):
         return False
     far = sum(1 for y in years if abs(y - anchor.year) >= _HISTORICAL_GAP)
     return far * 2 > len(years)

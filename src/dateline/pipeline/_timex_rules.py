@@ -61,7 +61,7 @@ SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter
 MONTH_PATTERN = r"(?:january|february|march|april|may|june|july|august|september|october|november|december|(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?)"
 _MONTH = MONTH_PATTERN
 _WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
-_NUM = r"(?:\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|(?:a )?couple of|a few|few|several|many|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)"
+_NUM = r"(?:\d+\s+1/2|\d+(?:\.\d+)?|(?:a|one|two|three|four|five|several|a\s+few)\s+(?:hundred|thousand)|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|(?:a )?couple of|a few|few|several|many|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)"
 _UNIT = r"(?:second|minute|hour|day|week|month|year|decade|century|centurie|quarter)s?"
 _YEAR = r"(?:1[0-9]\d\d|20\d\d)"
 _PART = r"(?:morning|afternoon|evening|night)"
@@ -105,17 +105,24 @@ def rule(pattern: str) -> Callable[[Resolver], Resolver]:
 
 def number(word: str) -> int | float | None:
     """Read a small number written in digits or words ("twenty four", "a few" -> None)."""
-    word = word.lower().replace(" of", "").replace("a couple", "couple").strip()
+    word = re.sub(
+        r"\s+", " ", word.lower().replace(" of", "").replace("a couple", "couple").strip()
+    )
+    if re.fullmatch(r"\d+ 1/2", word):
+        return int(word.split()[0]) + 0.5
     if re.fullmatch(r"\d+(\.\d+)?", word):
         return float(word) if "." in word else int(word)
     total = 0
     for part in re.split(r"[- ]", word):
+        if part == "thousand":
+            total = max(total, 1) * 1000
+            continue
         if part not in NUMBERS:
             return None
         value = NUMBERS[part]
         if value is None:
             return None
-        total += value
+        total = max(total, 1) * 100 if part == "hundred" else total + value
     return total
 
 
@@ -177,7 +184,7 @@ def nearest_year(anchor: dt.date, month: int, dd: int = 15, tense: Tense = "pres
 
     before = anchor.year if gap(anchor.year) <= 0 else anchor.year - 1
     after = anchor.year if gap(anchor.year) > 0 else anchor.year + 1
-    if tense == "past" and -gap(before) <= 270:
+    if tense == "past" and -gap(before) <= 335:
         return before
     if tense == "future" and gap(after) <= 270:
         return after
@@ -260,6 +267,8 @@ def _month(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
         )
         if not after_prep and not re.match(r"\s*(?:[.,;:)\]]|$|\d)", nxt):
             return None  # "May" opening a clause is the modal verb more often than the month
+    if re.match(r"\s*\d{1,2}(?:st|nd|rd|th)?\b(?!:)", m.string[m.end() : m.end() + 6]):
+        return None  # "last Oct. 23": the month-day rule reads it
     short = len(name) <= 4 and name not in ("june", "july") and not written.endswith(".")
     if short and re.match(r"\s+[A-Z][a-z]", m.string[m.end() : m.end() + 3]):
         return None  # "Jan Kavan": a first name
@@ -292,7 +301,7 @@ def _year(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
 
 
 @rule(
-    rf"(?:(?:the|its|this\s+year's|last\s+year's|next\s+year's)\s+)?(?:fiscal\s+)?(first|second|third|fourth|1st|2nd|3rd|4th|last|next|this|current|latest|previous|final)(?:\s+fiscal)?[\s-]+quarter(?:\s+of\s+({_YEAR}))?"
+    rf"(?:(?:the|this\s+year's|last\s+year's|next\s+year's)\s+)?(?:fiscal\s+)?(first|second|third|fourth|1st|2nd|3rd|4th|last|next|this|current|latest|previous|final)(?:\s+fiscal)?[\s-]+quarter(?:\s+of\s+({_YEAR}))?"
 )
 def _quarter(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
     which = m.group(1).lower()
@@ -415,7 +424,10 @@ def _calendar_unit(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Re
     return "DATE", f"{anchor.year + delta:04d}-{season}", "season", True
 
 
-@rule(rf"({_NUM})\s+({_UNIT})\s+(ago|earlier|before|later|from\s+now|hence)")
+@rule(
+    rf"({_NUM})(?:\s+or\s+so)?\s+({_UNIT})(?:\s+or\s+so)?\s+"
+    r"(ago|earlier|later|from\s+now|hence|before(?=\s*[.,;)]|$)|after(?=\s*[.,;)]|$))"
+)
 def _offset(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
     amount = number(m.group(1))
     unit = m.group(2).lower().rstrip("s").replace("centurie", "century")
@@ -446,7 +458,7 @@ def _present(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved
     return "DATE", "PRESENT_REF", "unknown", True
 
 
-@rule(r"recently|lately|in\s+the\s+past|previously|earlier|former(?:ly)?|once")
+@rule(r"recently|lately|the\s+past|previously|earlier|former(?:ly)?|once")
 def _past_ref(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
     text = m.group(0).lower()
     if text in ("earlier", "previously", "former", "formerly", "once"):
@@ -454,7 +466,7 @@ def _past_ref(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolve
     return "DATE", "PAST_REF", "unknown", True
 
 
-@rule(r"(?:in\s+)?the\s+(?:near\s+|distant\s+)?future|soon|shortly")
+@rule(r"the\s+(?:near\s+|distant\s+)?future|soon|shortly")
 def _future_ref(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
     text = m.group(0).lower()
     if text in ("soon", "shortly"):
@@ -465,8 +477,21 @@ def _future_ref(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resol
 # --- rules: durations, sets, clock times ------------------------------------------------------
 
 
+# "five and a half hours" in TIMEX3 is PT5H30M: the half in the next smaller unit.
+_HALF = {
+    "hour": ("PT{}H", "30M"),
+    "minute": ("PT{}M", "30S"),
+    "day": ("P{}DT", "12H"),
+    "year": ("P{}Y", "6M"),
+    "month": ("P{}M", "15D"),
+    "week": ("P{}W", "3DT12H"),
+}
+
+
 @rule(
-    rf"(?:(?:the\s+)?(?:past|last|next|first|coming|previous)\s+)?({_NUM})[- ]({_UNIT})(?:[- ]long|[- ]old)?"
+    rf"(?:(?:the\s+)?(?:past|last|next|first|coming|previous|final|remaining)\s+)?({_NUM})"
+    rf"(?:\s+(?:more|additional|full|long|straight|consecutive))?[- ]({_UNIT})"
+    r"(\s+and\s+a\s+half)?(?:[- ]long|[- ]old)?"
 )
 def _duration(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
     text = m.group(0).lower()
@@ -474,6 +499,12 @@ def _duration(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolve
         return None  # an age
     amount = number(m.group(1))
     unit = m.group(2).lower().rstrip("s").replace("centurie", "century")
+    if m.group(3) and amount is not None:
+        amount += 0.5
+    if isinstance(amount, float) and amount % 1 == 0.5 and unit in _HALF:
+        whole = int(amount)
+        big, small = _HALF[unit]
+        return "DURATION", (f"{big}".format(whole) + small), "unknown", False
     code = "Q" if unit == "quarter" else UNIT_CODE[unit]
     count = "X" if amount is None else (f"{amount:g}" if isinstance(amount, float) else str(amount))
     if unit == "decade" and amount is not None:
@@ -754,23 +785,21 @@ def _half_year(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolv
 
 
 # Resolvers whose expressions carry no year and follow the narrative in a history.
-YEARLESS = frozenset(
-    {"_month_day", "_day_month", "_month", "_weekday", "_holiday", "_clock", "_clock_day"}
-)
+YEARLESS = frozenset({"_month_day", "_day_month", "_month", "_holiday", "_clock"})
 # Resolvers whose expressions are anchored on the narrative's current time.
 ANAPHORIC = frozenset({"_anaphoric", "_month_of_year_anaphoric"})
 
 # Words before an expression that belong to it (TIMEX3 takes in modifiers such as "early",
 # "about" and "more than" and records them as its `mod`).
 _LEFT_SPAN = re.compile(
-    r"(?:\b(?:about|around|approximately|roughly|nearly|almost|some|over|under|just|only|fully|"
+    r"(?:\b(?:approximately|roughly|nearly|almost|some|fully|"
     r"at\s+least|at\s+most|more\s+than|less\s+than|fewer\s+than|up\s+to|no\s+more\s+than|"
     r"no\s+less\s+than|a\s+little\s+(?:more|less|over|under)\s+than|well\s+over|"
     r"close\s+to|upwards\s+of|the\s+better\s+part\s+of|the)\s+)$",
     re.IGNORECASE,
 )
 _LEFT_POINT = re.compile(
-    r"(?:\b(?:(?:early|late|earlier|later|around|mid|as\s+early\s+as|as\s+late\s+as)\s+|"
+    r"(?:\b(?:(?:early|late|earlier|later|around|mid|more\s+recently)\s+|"
     r"(?:mid|pre|post|early|late)-|"
     r"the\s+(?:very\s+)?(?:end|beginning|start|middle|close|turn|first\s+half|second\s+half|"
     r"latter\s+part|early\s+part|last\s+half)\s+of\s+(?:the\s+)?))$",
@@ -785,7 +814,11 @@ def extend(text: str, found: Found) -> Found:
     before = text[max(0, start - 48) : start]
     span = text[start:end].lower()
     is_span = found.type == "DURATION" or span.endswith((" ago", " earlier", " later"))
-    if is_span:
+    if text[end : end + 2] in ("'s", "\u2019s"):
+        pass  # "around Wednesday's ruling": the words before belong to the noun phrase
+    elif is_span and re.fullmatch(r"(?:days|weeks|months|years|decades|hours)", span):
+        pass  # "in the days before the shooting": TimeBank leaves the article out
+    elif is_span:
         m = _LEFT_SPAN.search(before)
         if m and not (
             m.group(0).lower().startswith("the")

@@ -22,7 +22,7 @@ from dateline.pipeline._timex_rules import Found, Tense, quarter_comparisons
 from dateline.settings import Settings
 
 _FUTURE_WORDS = frozenset({"will", "shall", "'ll", "wo", "would"})
-_FUTURE_VERBS = frozenset({"schedule", "plan", "expect", "due", "set", "intend", "hope", "aim"})
+_FUTURE_VERBS = frozenset({"schedule", "plan", "expect", "due", "intend", "hope", "aim"})
 _FUTURE_TEXT = re.compile(
     r"\b(will|shall|won't|'ll|is|are)\s+(?:\w+\s+)?(?:be\s+)?(?:going\s+to|scheduled|planned|due|"
     r"expected|set\s+to)\b|\b(?:will|would)\b|\bscheduled\b|\bupcoming\b|\bto be held\b",
@@ -58,8 +58,10 @@ def _tense_from_doc(doc: Any) -> Callable[[int], Tense]:
             verb = verb.head
         for _ in range(3):
             auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
-            if any(a.lower_ in _FUTURE_WORDS for a in auxes) or verb.lemma_ in _FUTURE_VERBS:
+            if any(a.lower_ in _FUTURE_WORDS for a in auxes):
                 return "future"
+            if verb.lemma_ in _FUTURE_VERBS and not (verb.tag_ == "VBD" and not auxes):
+                return "future"  # "is scheduled for Monday"; but "planned on Friday" is past
             if verb.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in auxes):
                 if verb.head is verb:
                     break
