@@ -144,7 +144,7 @@ def _kind(cand: Candidate) -> str:
 
 def _same_year(value: str, use: dt.date) -> str:
     """In a history, a month named without a year is in the year the text is talking about."""
-    if re.match(r"\d{4}-\d{2}", value):
+    if re.match(r"\d{4}-(?:\d{2}|SP|SU|FA|WI)", value):
         return f"{use.year:04d}" + value[4:]
     return value
 

@@ -47,6 +47,20 @@ UNIT_CODE = {
     "minute": "M",
     "second": "S",
     "quarter": "Q",
+    "hr": "H",
+    "min": "M",
+    "sec": "S",
+    "yr": "Y",
+    "wk": "W",
+    "mth": "M",
+}
+_UNIT_NAMES = {
+    "hr": "hour",
+    "min": "minute",
+    "sec": "second",
+    "yr": "year",
+    "wk": "week",
+    "mth": "month",
 }
 PARTS_OF_DAY = {
     "morning": "MO",
@@ -62,7 +76,7 @@ MONTH_PATTERN = r"(?:january|february|march|april|may|june|july|august|september
 _MONTH = MONTH_PATTERN
 _WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _NUM = r"(?:\d+\s+1/2|\d+(?:\.\d+)?|(?:a|one|two|three|four|five|several|a\s+few)\s+(?:hundred|thousand)|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|(?:a )?couple of|a few|few|several|many|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)"
-_UNIT = r"(?:second|minute|hour|day|week|month|year|decade|century|centurie|quarter)s?"
+_UNIT = r"(?:second|minute|hour|day|week|month|year|decade|century|centurie|quarter|hr|min|sec|yr|wk|mth)s?"
 _YEAR = r"(?:1[0-9]\d\d|20\d\d)"
 _PART = r"(?:morning|afternoon|evening|night)"
 
@@ -130,6 +144,12 @@ def _lower_cased(m: re.Match[str]) -> bool:
     """Whether the text around a match is written all in lower case (tweets, some feeds)."""
     window = m.string[max(0, m.start() - 80) : m.end() + 80]
     return not any(ch.isupper() for ch in window)
+
+
+def unit_name(word: str) -> str:
+    """The calendar unit a unit word names ("hrs" -> "hour", "centuries" -> "century")."""
+    unit = word.lower().rstrip("s").replace("centurie", "century")
+    return _UNIT_NAMES.get(unit, unit)
 
 
 def day(d: dt.date) -> str:
@@ -363,14 +383,34 @@ def _weekday(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved
     return "DATE", value, "day", True
 
 
-@rule(r"(today|tonight|yesterday|tomorrow|overnight)(?:\s+(morning|afternoon|evening|night))?")
+# Informal spellings of the deictic days (messages, tweets).
+_DAY_WORDS = {
+    "tmr": "tomorrow", "tmrw": "tomorrow", "tml": "tomorrow", "tmw": "tomorrow",
+    "2moro": "tomorrow", "2morrow": "tomorrow", "tomo": "tomorrow", "tomolo": "tomorrow",
+    "tomoro": "tomorrow", "trmw": "tomorrow", "tdy": "today", "2day": "today", "ytd": "yesterday",
+    "ystd": "yesterday", "yday": "yesterday", "tonite": "tonight", "2nite": "tonight",
+    "tnite": "tonight", "last night": "lastnight",
+}  # fmt: skip
+_DAY_WORD = "|".join(
+    sorted((re.escape(w).replace(r"\ ", r"\s+") for w in _DAY_WORDS), key=len)[::-1]
+)
+
+
+@rule(
+    rf"(today|tonight|yesterday|tomorrow|overnight|{_DAY_WORD})(?:\s+(morning|afternoon|evening|night|nite))?"
+)
 def _deictic_day(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
-    word = m.group(1).lower()
+    word = re.sub(r"\s+", " ", m.group(1).lower())
+    word = _DAY_WORDS.get(word, word)
+    if word == "lastnight":
+        base = "XXXX-XX-XX" if anchor is None else day(anchor - dt.timedelta(days=1))
+        return "TIME", f"{base}TNI", "time", True
     offset = {"yesterday": -1, "tomorrow": 1}.get(word, 0)
     base = "XXXX-XX-XX" if anchor is None else day(anchor + dt.timedelta(days=offset))
     part = m.group(2) or (word if word in ("tonight", "overnight") else None)
     if part:
-        return "TIME", f"{base}T{PARTS_OF_DAY[part.lower()]}", "time", True
+        part = "night" if part.lower() == "nite" else part.lower()
+        return "TIME", f"{base}T{PARTS_OF_DAY[part]}", "time", True
     return "DATE", base, "day", True
 
 
@@ -380,8 +420,6 @@ def _deictic_day(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Reso
 def _part_of_day(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
     base = day(anchor) if anchor else "XXXX-XX-XX"
     if m.group(2):
-        if m.group(1).lower() == "the" and not m.group(0).lower().startswith(("early", "late")):
-            return None  # "the morning" alone rarely anchors to the article's day
         return "TIME", f"{base}T{PARTS_OF_DAY[m.group(2).lower()]}", "time", True
     return "DATE", base, "day", True
 
@@ -430,7 +468,7 @@ def _calendar_unit(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Re
 )
 def _offset(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
     amount = number(m.group(1))
-    unit = m.group(2).lower().rstrip("s").replace("centurie", "century")
+    unit = unit_name(m.group(2))
     sign = 1 if m.group(3).lower() in ("later", "from now", "hence") else -1
     if anchor is None or amount is None or isinstance(amount, float):
         return "DATE", "XXXX", "unknown", True
@@ -449,7 +487,7 @@ def _offset(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
 
 
 @rule(
-    r"(?:right\s+)?now|currently|at\s+present|at\s+the\s+moment|these\s+days|nowadays|the\s+present"
+    r"(?:right\s+)?now|currently|at\s+present|at\s+the\s+moment|these\s+days|nowadays|the\s+present|current|present[- ]day"
 )
 def _present(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
     text = m.group(0).lower()
@@ -458,7 +496,7 @@ def _present(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved
     return "DATE", "PRESENT_REF", "unknown", True
 
 
-@rule(r"recently|lately|the\s+past|previously|earlier|former(?:ly)?|once")
+@rule(r"recently|lately|the\s+past|previously|earlier|former(?:ly)?|once|recent")
 def _past_ref(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
     text = m.group(0).lower()
     if text in ("earlier", "previously", "former", "formerly", "once"):
@@ -466,7 +504,7 @@ def _past_ref(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolve
     return "DATE", "PAST_REF", "unknown", True
 
 
-@rule(r"the\s+(?:near\s+|distant\s+)?future|soon|shortly")
+@rule(r"the\s+(?:near\s+|distant\s+)?future|future|soon|shortly")
 def _future_ref(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
     text = m.group(0).lower()
     if text in ("soon", "shortly"):
@@ -490,7 +528,7 @@ _HALF = {
 
 @rule(
     rf"(?:(?:the\s+)?(?:past|last|next|first|coming|previous|final|remaining)\s+)?({_NUM})"
-    rf"(?:\s+(?:more|additional|full|long|straight|consecutive))?[- ]({_UNIT})"
+    rf"(?:\s+(?:more|additional|full|long|straight|consecutive))?(?:[- ]|(?<=\d))({_UNIT})"
     r"(\s+and\s+a\s+half)?(?:[- ]long|[- ]old)?"
 )
 def _duration(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
@@ -498,7 +536,7 @@ def _duration(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolve
     if text.endswith("old"):
         return None  # an age
     amount = number(m.group(1))
-    unit = m.group(2).lower().rstrip("s").replace("centurie", "century")
+    unit = unit_name(m.group(2))
     if m.group(3) and amount is not None:
         amount += 0.5
     if isinstance(amount, float) and amount % 1 == 0.5 and unit in _HALF:
@@ -545,11 +583,11 @@ def _set(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
 
 
 @rule(
-    r"(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)|(\d{1,2}):(\d{2})(?:\s*(?:gmt|utc|local\s+time))?|noon|midday|midnight"
+    r"(\d{1,2})(?:[:.]?(\d{2}))?\+?\s*(a\.?m\.?|p\.?m\.?)|(\d{1,2}):(\d{2})(?:\s*(?:gmt|utc|local\s+time|hrs))?|(?:12\s+)?noon|midday|midnight"
 )
 def _clock(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
     text = m.group(0).lower()
-    if text in ("noon", "midday"):
+    if text.endswith("noon") or text == "midday":
         hh, mm = 12, 0
     elif text == "midnight":
         hh, mm = 0, 0
@@ -785,9 +823,9 @@ def _half_year(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolv
 
 
 # Resolvers whose expressions carry no year and follow the narrative in a history.
-YEARLESS = frozenset({"_month_day", "_day_month", "_month", "_holiday", "_clock"})
+YEARLESS = frozenset({"_month_day", "_day_month", "_month", "_holiday", "_clock", "_bare"})
 # Resolvers whose expressions are anchored on the narrative's current time.
-ANAPHORIC = frozenset({"_anaphoric", "_month_of_year_anaphoric"})
+ANAPHORIC = frozenset({"_anaphoric"})
 
 # Words before an expression that belong to it (TIMEX3 takes in modifiers such as "early",
 # "about" and "more than" and records them as its `mod`).
@@ -837,3 +875,47 @@ def extend(text: str, found: Found) -> Found:
     if (start, end) == (found.start, found.end):
         return found
     return Found(start, end, found.type, found.value, found.granularity, found.relative)
+
+
+@rule(
+    r"(?:the\s+)?(?:(day|week|weekend|quarter|year|morning|afternoon|evening|night|nite)s?|"
+    r"(spring|summer|autumn|fall|winter))"
+)
+def _bare(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
+    """A bare time noun ("a long day", "the morning", "in spring"): TimeML tags these too."""
+    text = m.group(0).lower()
+    the = text.startswith("the")
+    word = (m.group(1) or m.group(2)).lower()
+    after = m.string[m.end() : m.end() + 12]
+    if re.match(r"-|\s*(?:of\b|'s|\u2019s)", after) and not the:
+        return None  # "day-to-day", "year-end": part of another word or phrase
+    if m.group(2):
+        if word == "fall" and not the:
+            return None  # the verb
+        year = f"{anchor.year:04d}" if anchor else "XXXX"
+        return "DATE", f"{year}-{SEASONS[word]}", "season", True
+    if word in ("morning", "afternoon", "evening", "night", "nite"):
+        part = PARTS_OF_DAY["night" if word == "nite" else word]
+        base = day(anchor) if anchor else "XXXX-XX-XX"
+        return "TIME", f"{base}T{part}", "time", True
+    if text.endswith("s"):
+        return None  # "days", "weeks": the vague durations rule reads these
+    if word == "day":
+        if the:
+            return "DATE", day(anchor) if anchor else "XXXX-XX-XX", "day", True
+        return "DURATION", "P1D", "unknown", False
+    if word == "week":
+        if the:
+            return "DATE", week_value(anchor) if anchor else "XXXX-WXX", "week", True
+        return "DURATION", "P1W", "unknown", False
+    if word == "weekend":
+        return "DATE", (week_value(anchor) if anchor else "XXXX-WXX") + "-WE", "week", True
+    if not the:
+        return None  # bare "year", "quarter": too often part of something else
+    if word == "year":
+        return "DATE", f"{anchor.year:04d}" if anchor else "XXXX", "year", True
+    if anchor is None:
+        return "DATE", "XXXX-QX", "quarter", True
+    q = (anchor.month - 1) // 3  # the latest completed quarter: what results speak of
+    index = anchor.year * 4 + q - 1
+    return "DATE", f"{index // 4:04d}-Q{index % 4 + 1}", "quarter", True
