@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from dateline.pipeline._timex_rules import (
     ANAPHORIC,
+    DEICTIC_DAYS,
     MONTH_PATTERN,
     RULES,
     YEARLESS,
@@ -182,7 +183,7 @@ def _is_historical(taken: list[Candidate], anchor: dt.date | None) -> bool:
     if len(years) < 2:
         return False
     # News speaks of its own days ("on Friday", "yesterday"); a history does not.
-    deictic_days = sum(1 for c in taken if c.name in ("_weekday", "_deictic_day", "_clock_day"))
+    deictic_days = sum(1 for c in taken if c.name in DEICTIC_DAYS)
     if deictic_days * 3 >= len(years):
         return False
     far = sum(1 for y in years if abs(y - anchor.year) >= _HISTORICAL_GAP)

@@ -75,6 +75,10 @@ SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter
 MONTH_PATTERN = r"(?:january|february|march|april|may|june|july|august|september|october|november|december|(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?)"
 _MONTH = MONTH_PATTERN
 _WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_WEEKDAY_SHORT = {
+    "mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3, "thurs": 3, "fri": 4,
+    "sat": 5, "sun": 6,
+}  # fmt: skip
 _NUM = r"(?:\d+\s+1/2|\d+(?:\.\d+)?|(?:a|one|two|three|four|five|several|a\s+few)\s+(?:hundred|thousand)|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|(?:a )?couple of|a few|few|several|many|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)"
 _UNIT = r"(?:second|minute|hour|day|week|month|year|decade|century|centurie|quarter|hr|min|sec|yr|wk|mth)s?"
 _YEAR = r"(?:1[0-9]\d\d|20\d\d)"
@@ -317,6 +321,17 @@ def _decade(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
     rf"(?:(?:fiscal|calendar|the\s+year)\s+)?({_YEAR})(?!\s*(?:%|percent|people|troops|km|kilometres|miles|tonnes|dollars))"
 )
 def _year(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
+    if int(m.group(1)) < 1800:
+        # An old year only where a year is expected ("in 1777", "1778-1783", "(1614)"), not
+        # a count or a clock time ("at 1015").
+        before = m.string[max(0, m.start() - 12) : m.start()]
+        if not re.search(
+            r"(?:\b(?:in|of|since|until|till|by|from|to|and|during|before|after|circa|c\.|the|year)"
+            r"\s+|[(\[,-]\s*|\u2013\s*|^\s*)$",
+            before,
+            re.IGNORECASE,
+        ):
+            return None
     return "DATE", m.group(1), "year", False
 
 
@@ -716,14 +731,15 @@ def _holiday(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved
 
 
 @rule(
-    r"(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)(?:\s+(?:[A-Z]{3}|local\s+time))?(?:\s+on)?\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tomorrow)"
+    r"(\d{1,2})(?:[:.]?(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)(?:\s+(?:[A-Z]{3}|local\s+time))?(?:\s+on)?\s+"
+    rf"(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tomorrow|{_DAY_WORD})"
 )
 def _clock_day(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
     hh, mm = int(m.group(1)), int(m.group(2) or 0)
     if not 1 <= hh <= 12 or mm > 59:
         return None
     hh = (hh % 12) + (12 if m.group(3).lower().startswith("p") else 0)
-    word = m.group(4).lower()
+    word = _DAY_WORDS.get(re.sub(r"\s+", " ", m.group(4).lower()), m.group(4).lower())
     if anchor is None:
         base = "XXXX-XX-XX"
     elif word in WEEKDAYS:
@@ -824,6 +840,7 @@ def _half_year(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolv
 
 # Resolvers whose expressions carry no year and follow the narrative in a history.
 YEARLESS = frozenset({"_month_day", "_day_month", "_month", "_holiday", "_clock", "_bare"})
+DEICTIC_DAYS = frozenset({"_weekday", "_weekday_short", "_deictic_day", "_clock_day"})
 # Resolvers whose expressions are anchored on the narrative's current time.
 ANAPHORIC = frozenset({"_anaphoric"})
 
@@ -919,3 +936,42 @@ def _bare(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
     q = (anchor.month - 1) // 3  # the latest completed quarter: what results speak of
     index = anchor.year * 4 + q - 1
     return "DATE", f"{index // 4:04d}-Q{index % 4 + 1}", "quarter", True
+
+
+@rule(
+    r"(?:(this|next|last|coming|on)\s+)?(mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\.?"
+    rf"(?:\s+({_PART}|nite))?(?:,?\s*(\d{{1,2}})(?:[:.]?(\d{{2}}))?\s*(am|pm))?"
+)
+def _weekday_short(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
+    """Abbreviated weekdays ("this Sat, 7pm"), when a modifier or a capital marks them."""
+    if not m.group(1) and not m.group(3) and not m.group(6):
+        return None  # "Sun Microsystems", "wed": words before they are days
+    written = m.group(2)
+    weekday = _WEEKDAY_SHORT[written.lower()]
+    modifier = (m.group(1) or "").lower()
+    modifier = {"coming": "next", "on": ""}.get(modifier, modifier)
+    value = "XXXX-WXX-" + str(weekday + 1)
+    if anchor is not None:
+        value = day(weekday_date(anchor, weekday, tense, modifier))
+    if m.group(4):
+        hh, mm = int(m.group(4)), int(m.group(5) or 0)
+        if not 1 <= hh <= 12 or mm > 59:
+            return None
+        hh = hh % 12 + (12 if m.group(6).lower() == "pm" else 0)
+        return "TIME", f"{value}T{hh:02d}:{mm:02d}", "time", True
+    if m.group(3):
+        part = "night" if m.group(3).lower() == "nite" else m.group(3).lower()
+        return "TIME", f"{value}T{PARTS_OF_DAY[part]}", "time", True
+    return "DATE", value, "day", True
+
+
+@rule(r"(\d{1,2})/(\d{1,2})/((?:19|20)?\d\d)")
+def _numeric_date(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
+    """Numeric dates: day/month when the first number cannot be a month, else month/day."""
+    a, b = int(m.group(1)), int(m.group(2))
+    year = int(m.group(3)) + (2000 if len(m.group(3)) == 2 else 0)
+    month, dd = (b, a) if a > 12 else (a, b)
+    try:
+        return "DATE", dt.date(year, month, dd).isoformat(), "day", False
+    except ValueError:
+        return None

@@ -21,7 +21,7 @@ from dateline.pipeline._timex_resolve import find
 from dateline.pipeline._timex_rules import Found, Tense, quarter_comparisons
 from dateline.settings import Settings
 
-_FUTURE_WORDS = frozenset({"will", "shall", "'ll", "wo", "would"})
+_FUTURE_WORDS = frozenset({"will", "shall", "'ll", "wo", "would", "might", "gonna"})
 _FUTURE_VERBS = frozenset({"schedule", "plan", "expect", "due", "intend", "hope", "aim"})
 _FUTURE_TEXT = re.compile(
     r"\b(will|shall|won't|'ll|is|are)\s+(?:\w+\s+)?(?:be\s+)?(?:going\s+to|scheduled|planned|due|"
@@ -77,6 +77,8 @@ def _tense_from_doc(doc: Any) -> Callable[[int], Tense]:
         if verb.tag_ in ("VBZ", "VBP") or verb.tag_ == "VBG":
             sent = verb.sent.text
             return "future" if _FUTURE_TEXT.search(sent) else "present"
+        if verb.pos_ not in ("VERB", "AUX"):
+            return "present"  # no verb (a headline, a tweet): the nearest occurrence
         return "past"  # news reports events that happened unless told otherwise
 
     return tense_at
