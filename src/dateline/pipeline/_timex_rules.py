@@ -208,7 +208,7 @@ def nearest_year(anchor: dt.date, month: int, dd: int = 15, tense: Tense = "pres
 
     before = anchor.year if gap(anchor.year) <= 0 else anchor.year - 1
     after = anchor.year if gap(anchor.year) > 0 else anchor.year + 1
-    if tense == "past" and -gap(before) <= 335:
+    if tense == "past" and -gap(before) <= 335 and gap(after) > 62:
         return before
     if tense == "future" and gap(after) <= 270:
         return after
@@ -572,8 +572,8 @@ def _duration(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolve
     r"(?:several|many|recent|past|the\s+past|the\s+last|the\s+coming|the\s+next)\s+(days|weeks|months|years|decades)|(days|weeks|months|years)"
 )
 def _vague_duration(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
-    if m.group(0).lower().startswith(("recent", "past")):
-        return "DATE", "PAST_REF", "unknown", True  # "recent years": a vague past, not a span
+    if m.group(0).lower().startswith("past"):
+        return "DATE", "PAST_REF", "unknown", True  # "past years": a vague past, not a span
     unit = (m.group(1) or m.group(2)).lower().rstrip("s")
     code = "Y" if unit == "decade" else UNIT_CODE[unit]
     if unit == "decade":
@@ -586,6 +586,12 @@ def _vague_duration(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> R
 )
 def _set(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
     word = (m.group(2) or m.group(3)).lower()
+    if word in ("quarterly", "annually") or (
+        m.group(3)
+        and re.match(r"\s+[a-z]", m.string[m.end() : m.end() + 2])
+        and word not in ("daily", "weekly", "monthly")
+    ):
+        return None  # "a quarterly dividend", "rose 20% annually": TimeBank leaves these out
     table = {
         "day": "P1D", "daily": "P1D", "week": "P1W", "weekly": "P1W", "month": "P1M",
         "monthly": "P1M", "year": "P1Y", "annually": "P1Y", "yearly": "P1Y",
@@ -749,32 +755,84 @@ def _clock_day(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolv
     return "TIME", f"{base}T{hh:02d}:{mm:02d}", "time", True
 
 
-def quarter_comparisons(found: list[Found]) -> list[Found]:
-    """In results reporting, "a year ago" after a quarter is that quarter a year before.
+_YEAR_BACK = re.compile(
+    r"(?:a|one)\s+year\s+(?:ago|earlier|before)|(?:the\s+)?year[- ](?:ago|earlier)\b", re.IGNORECASE
+)
+_SAME_QUARTER = re.compile(
+    r"(?:the|this|that)\s+(?:latest\s+|same\s+|most\s+recent\s+|current\s+)?(?:quarter|period)",
+    re.IGNORECASE,
+)
+
+
+def quarter_comparisons(text: str, found: list[Found]) -> list[Found]:
+    """Financial reporting speaks of the quarter it reports on.
 
     "Third-quarter profit rose 10% from a year ago": the comparison is with the same quarter
-    of the previous year, which is how financial news uses the phrase.
+    of the previous year; "sales in the quarter", "the latest period" are the quarter last
+    named; "the 1988 period" is that quarter of 1988.
     """
     out: list[Found] = []
     last_quarter: tuple[int, str] | None = None
     for item in found:
-        if re.fullmatch(r"\d{4}-Q\d", item.value):
+        span = text[item.start : item.end]
+        near = last_quarter is not None and item.start - last_quarter[0] <= 1500
+        if re.fullmatch(r"\d{4}-Q\d", item.value) and not _SAME_QUARTER.fullmatch(span):
             last_quarter = (item.end, item.value)
-        elif last_quarter and item.relative and item.granularity == "year":
-            offset, quarter = last_quarter
-            year_before = int(quarter[:4]) - 1
-            near = item.start - offset <= 600
-            if near and item.type == "DATE" and item.value == f"{year_before:04d}":
-                item = Found(
-                    item.start,
-                    item.end,
-                    item.type,
-                    f"{year_before:04d}{quarter[4:]}",
-                    "quarter",
-                    item.relative,
-                )
+        elif last_quarter and near and item.type == "DATE":
+            quarter = last_quarter[1]
+            value = item.value
+            if _SAME_QUARTER.fullmatch(span):
+                value = quarter
+            elif _YEAR_BACK.search(span) and item.granularity == "year":
+                value = f"{int(quarter[:4]) - 1:04d}{quarter[4:]}"
+            elif re.fullmatch(r"(?:the\s+)?\d{4}\s+period", span, re.IGNORECASE):
+                value = item.value[:4] + quarter[4:]
+            if value != item.value:
+                item = Found(item.start, item.end, "DATE", value, "quarter", item.relative)
         out.append(item)
     return out
+
+
+@rule(rf"(?:the\s+)?({_YEAR})\s+(?:(first|second|third|fourth)[\s-]+quarter|period)")
+def _year_period(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
+    """ "The 1988 third quarter", "the 1989 period" (results compared across years)."""
+    if m.group(2):
+        order = {"first": 1, "second": 2, "third": 3, "fourth": 4}[m.group(2).lower()]
+        return "DATE", f"{m.group(1)}-Q{order}", "quarter", False
+    return "DATE", m.group(1), "year", False
+
+
+@rule(
+    r"(?:the\s+)?year[- ](?:ago|earlier)(?:\s+(?:(first|second|third|fourth)[\s-]+)?(quarter|period))?"
+)
+def _year_ago(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
+    """ "The year-ago quarter", "year-earlier results": the same time a year before."""
+    year = f"{anchor.year - 1:04d}" if anchor else "XXXX"
+    if m.group(1):
+        order = {"first": 1, "second": 2, "third": 3, "fourth": 4}[m.group(1).lower()]
+        return "DATE", f"{year}-Q{order}", "quarter", True
+    return "DATE", year, "year", True
+
+
+@rule(r"the\s+(?:current\s+|latest\s+|same\s+)?(?:fiscal\s+)?(year|quarter)\s+(?=end(?:ed|ing)\b)")
+def _reporting_period(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
+    """ "For the year ended June 30": a reporting period, a duration in TimeBank."""
+    return "DURATION", "P1Y" if m.group(1).lower() == "year" else "P3M", "unknown", False
+
+
+@rule(r"the\s+current\s+(?:fiscal\s+|calendar\s+)?(year|quarter|month|week)")
+def _current_unit(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
+    """ "The current fiscal year": the unit the speech time is in."""
+    unit = m.group(1).lower()
+    if anchor is None:
+        return "DATE", "XXXX", "unknown", True
+    if unit == "year":
+        return "DATE", f"{anchor.year:04d}", "year", True
+    if unit == "month":
+        return "DATE", month_value(anchor.year, anchor.month), "month", True
+    if unit == "week":
+        return "DATE", week_value(anchor), "week", True
+    return "DATE", f"{anchor.year:04d}-Q{(anchor.month - 1) // 3 + 1}", "quarter", True
 
 
 # --- rules: expressions anchored on the narrative's current time --------------------------------

@@ -104,7 +104,7 @@ def find_timerefs(
 ) -> list[TimeRef]:
     """Find time expressions in text and resolve them against `anchor` (None: unresolved)."""
     tense_at = _tense_from_doc(doc) if doc is not None else _tense_from_text(text)
-    found = quarter_comparisons(find(text, anchor, tense_at))
+    found = quarter_comparisons(text, find(text, anchor, tense_at))
     return [_to_timeref(f, anchor, inferred) for f in found]
 
 
