@@ -264,3 +264,82 @@ def test_event_takes_the_expression_that_governs_its_trigger(
     else:
         assert ref is not None and article.span_text(ref) == ref_text
         assert date.origin == "resolved-relative"
+
+
+# --- the reference-time model ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # quoted and reported speech dated apart: its deictic words count from the statement
+        (
+            '"We will meet again tomorrow," the minister said on Tuesday.',
+            [("tomorrow", "2024-03-13"), ("Tuesday", "2024-03-12")],
+        ),
+        (
+            "The minister said on Tuesday that talks would resume tomorrow.",
+            [("Tuesday", "2024-03-12"), ("tomorrow", "2024-03-13")],
+        ),
+        # undated statements keep the article's date as the speech time
+        ("Talks resume tomorrow, the minister said.", [("tomorrow", "2024-03-15")]),
+        # anaphoric expressions follow the narrative's current time, not the article's date
+        (
+            "The envoy arrived on March 2. The next day he met the president.",
+            [("March 2", "2024-03-02"), ("The next day", "2024-03-03")],
+        ),
+        (
+            "The accord was signed in 1995, and the following year it was ratified.",
+            [("1995", "1995"), ("the following year", "1996")],
+        ),
+        (
+            "The talks began on Monday, March 4. Two days later they collapsed.",
+            [("Monday, March 4", "2024-03-04"), ("Two days later", "2024-03-06")],
+        ),
+    ],
+)
+def test_reference_time_model(
+    session_settings: Settings, text: str, expected: list[tuple[str, str]]
+) -> None:
+    article = _parsed(text, "2024-03-14", session_settings)
+    assert [(article.span_text(r), r.value) for r in article.timerefs] == expected
+
+
+def test_a_history_keeps_its_own_years() -> None:
+    text = (
+        "In 1940 the army crossed the river. On 10 June it reached the coast, and in "
+        "September 1941 it took the port. By December the siege had ended."
+    )
+    refs = find_timerefs(text, dt.date(2009, 12, 19))
+    assert [(text[r.start : r.end], r.value) for r in refs] == [
+        ("1940", "1940"),
+        ("10 June", "1940-06-10"),
+        ("September 1941", "1941-09"),
+        ("December", "1941-12"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Elections are due in late last July.", [("late last July", "2023-07")]),
+        ("He resigned last May.", [("last May", "2023-05")]),
+        ("The talks ended in July.", [("July", "2023-07")]),  # no full stop in the extent
+        ("Output rose in 2009-2010.", [("2009", "2009"), ("2010", "2010")]),
+        ("It lasted nearly two years.", [("nearly two years", "P2Y")]),
+        ("A month earlier, the vote failed.", [("A month earlier", "2024-02")]),
+        ("Eight years from now the debt falls.", [("Eight years from now", "2032")]),
+        ("See you tmrw at 7pm!", [("tmrw", "2024-03-15"), ("7pm", "2024-03-14T19:00")]),
+        ("Crash course this Sat, 430pm", [("this Sat, 430pm", "2024-03-16T16:30")]),
+    ],
+)
+def test_patterns_seen_failing_on_unseen_text(text: str, expected: list[tuple[str, str]]) -> None:
+    refs = find_timerefs(text, ANCHOR)
+    assert [(text[r.start : r.end], r.value) for r in refs] == expected
+    assert not any(text[r.end - 1] == "." for r in refs)
+
+
+def test_verbs_and_names_are_not_dates() -> None:
+    text = "Workers march in May. Sun Microsystems said Jan Kavan may sell; they may march."
+    found = [text[r.start : r.end] for r in find_timerefs(text, ANCHOR)]
+    assert found == ["May"]

@@ -19,6 +19,7 @@ from dateline.model import Article, TimeRef
 from dateline.pipeline import Stage
 from dateline.pipeline._timex_resolve import find
 from dateline.pipeline._timex_rules import Found, Tense, quarter_comparisons
+from dateline.pipeline._timex_speech import statement_times
 from dateline.settings import Settings
 
 _FUTURE_WORDS = frozenset({"will", "shall", "'ll", "wo", "would", "might", "gonna"})
@@ -104,7 +105,13 @@ def find_timerefs(
 ) -> list[TimeRef]:
     """Find time expressions in text and resolve them against `anchor` (None: unresolved)."""
     tense_at = _tense_from_doc(doc) if doc is not None else _tense_from_text(text)
-    found = quarter_comparisons(text, find(text, anchor, tense_at))
+    found = find(text, anchor, tense_at)
+    # Quoted and reported speech dated apart ("he said on Tuesday") is resolved again with
+    # the statement's day as its speech time.
+    speech_at = statement_times(doc, found, anchor)
+    if speech_at is not None:
+        found = find(text, anchor, tense_at, speech_at)
+    found = quarter_comparisons(text, found)
     return [_to_timeref(f, anchor, inferred) for f in found]
 
 
