@@ -24,17 +24,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from dateline.pipeline._timex_rules import (
-    ANAPHORIC,
-    DEICTIC_DAYS,
-    MONTH_PATTERN,
-    RULES,
-    YEARLESS,
-    Found,
-    Resolver,
-    Tense,
-    extend,
-)
+from dateline.pipeline._timex_context import ANAPHORIC, DEICTIC_DAYS, YEARLESS, extend
+from dateline.pipeline._timex_rules import KEYS, MONTH_PATTERN, RULES, Found, Resolver, Tense
 
 # A statement's date for a character offset inside its quoted or reported speech, or None.
 SpeechAt = Callable[[int], dt.date | None]
@@ -62,8 +53,9 @@ def find(
 ) -> list[Found]:
     """Find and normalise every time expression in `text` (overlaps keep the longest)."""
     candidates: list[Candidate] = []
+    windows: dict[str, list[tuple[int, int]]] = {}
     for name, pattern, resolve in RULES:
-        for m in pattern.finditer(text):
+        for m in _matches(text, name, pattern, windows):
             got = resolve(m, anchor, tense_at(m.start()))
             if got is None:
                 continue
@@ -122,6 +114,31 @@ def find(
             reference, reference_granularity = concrete
             reference_at = f.end
     return out
+
+
+_BACK, _AHEAD = 70, 50  # characters a match may reach before and after one of its keys
+
+
+def _matches(
+    text: str, name: str, pattern: re.Pattern[str], windows: dict[str, list[tuple[int, int]]]
+) -> list[re.Match[str]]:
+    """A rule's matches, looked for only in windows around its key words (when it has any)."""
+    keys = KEYS.get(name)
+    if keys is None:
+        return list(pattern.finditer(text))
+    spans = windows.get(keys.pattern)
+    if spans is None:
+        spans = []
+        for hit in keys.finditer(text):
+            start, end = max(0, hit.start() - _BACK), hit.end() + _AHEAD
+            while end < len(text) and not text[end].isspace():
+                end += 1  # never cut a word: a shorter match would take its place
+            if spans and start <= spans[-1][1]:
+                spans[-1] = (spans[-1][0], max(spans[-1][1], end))
+            else:
+                spans.append((start, end))
+        windows[keys.pattern] = spans
+    return [m for start, end in spans for m in pattern.finditer(text, start, min(end, len(text)))]
 
 
 def _kind(cand: Candidate) -> str:
