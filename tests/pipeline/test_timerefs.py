@@ -329,7 +329,7 @@ def test_a_history_keeps_its_own_years() -> None:
         ("It lasted nearly two years.", [("nearly two years", "P2Y")]),
         ("A month earlier, the vote failed.", [("A month earlier", "2024-02")]),
         ("Eight years from now the debt falls.", [("Eight years from now", "2032")]),
-        ("See you tmrw at 7pm!", [("tmrw", "2024-03-15"), ("7pm", "2024-03-14T19:00")]),
+        ("See you tmrw at 7pm!", [("tmrw", "2024-03-15"), ("7pm", "2024-03-15T19:00")]),
         ("Crash course this Sat, 430pm", [("this Sat, 430pm", "2024-03-16T16:30")]),
     ],
 )

@@ -106,12 +106,21 @@ def _reporting_period(m: re.Match[str], anchor: dt.date | None, tense: Tense) ->
     return "DURATION", "P1Y" if m.group(1).lower() == "year" else "P3M", "unknown", False
 
 
-@rule(r"the\s+current\s+(?:fiscal\s+|calendar\s+)?(year|quarter|month|week)", keys=_UNIT_KEYS)
+@rule(
+    r"the\s+(?:current|full|latest|fiscal|entire|whole)\s+(?:fiscal\s+|calendar\s+)?"
+    r"(year|quarter|month|week|period)|(?:around\s+)?year[- ]end",
+    keys=_UNIT_KEYS,
+)
 def _current_unit(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
-    """ "The current fiscal year": the unit the speech time is in."""
-    unit = m.group(1).lower()
+    """ "The current fiscal year", "the full year", "the latest period": the unit of the
+    speech time ("the latest period" is then the quarter last named, in results reporting)."""
+    unit = (m.group(1) or "year").lower()
     if anchor is None:
         return "DATE", "XXXX", "unknown", True
+    if unit == "period":
+        q = (anchor.month - 1) // 3  # the latest completed quarter
+        index = anchor.year * 4 + q - 1
+        return "DATE", f"{index // 4:04d}-Q{index % 4 + 1}", "quarter", True
     if unit == "year":
         return "DATE", f"{anchor.year:04d}", "year", True
     if unit == "month":

@@ -113,6 +113,30 @@ def find(
         if concrete is not None:
             reference, reference_granularity = concrete
             reference_at = f.end
+    return _clock_days(text, out, [c.name for c in taken])
+
+
+_NEAR_DAY = 40  # characters between a clock time and the day it belongs to
+
+
+def _clock_days(text: str, found: list[Found], names: list[str]) -> list[Found]:
+    """A clock time takes the day named beside it: "at 10:35 a.m. (0735 GMT) Friday"."""
+    out = list(found)
+    for i, (f, name) in enumerate(zip(found, names, strict=True)):
+        if name != "_clock" or not re.match(r"(?:\d{4}|XXXX)-\d\d-\d\dT", f.value):
+            continue
+        for j in (i + 1, i - 1):
+            if not 0 <= j < len(found):
+                continue
+            other = found[j]
+            between = text[min(f.end, other.end) : max(f.start, other.start)]
+            if len(between) > _NEAR_DAY or re.search(r"[.;!?]\s", between):
+                continue
+            if other.type == "DATE" and re.fullmatch(r"\d{4}-\d\d-\d\d", other.value):
+                out[i] = Found(
+                    f.start, f.end, f.type, other.value + f.value[10:], f.granularity, True
+                )
+                break
     return out
 
 

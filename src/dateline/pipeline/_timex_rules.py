@@ -508,7 +508,10 @@ def _offset(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
     amount = number(m.group(1))
     unit = unit_name(m.group(2))
     sign = 1 if m.group(3).lower() in ("later", "from now", "hence") else -1
-    if anchor is None or amount is None or isinstance(amount, float):
+    if amount is None:
+        # "several years ago", "a few days later": a vague past or future, not a date
+        return "DATE", "PAST_REF" if sign < 0 else "FUTURE_REF", "unknown", True
+    if anchor is None or isinstance(amount, float):
         return "DATE", "XXXX", "unknown", True
     n = sign * amount
     if unit == "day":
