@@ -12,6 +12,7 @@ from dateline.link.cluster import (
     same_event_groups,
     thread_groups,
 )
+from dateline.link.crosslingual import crosslingual_pairs
 from dateline.link.dedup import find_copies
 from dateline.link.events import merge_events
 from dateline.link.identities import resolve_identities
@@ -86,7 +87,9 @@ def link_corpus(
     cfg = link_settings(settings)
     links = sorted(find_copies(articles) if copies is None else copies, key=lambda x: (x.a, x.b))
     copy_group_list = copy_groups(links)
-    events = same_event_groups(articles, cfg)
+    # Articles in different languages share no words: a multilingual embedding pairs them.
+    extra = crosslingual_pairs(articles, store=store, date_gate_days=cfg.date_gate_days)
+    events = same_event_groups(articles, cfg, extra_pairs=extra)
     threads = thread_groups(articles, cfg)
     replace_links(store, links, [*copy_group_list, *events, *threads])
     dated = infer_dates(articles, events, settings=settings)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dateline.store._schema_feeds import FEEDS_SQL, VECTORS_SQL
 from dateline.store._schema_links import ENTITIES_SQL, EVENTS_SQL, GROUPS_SQL
 
 
@@ -110,4 +111,6 @@ MIGRATIONS: list[Migration] = [
         );
         """,
     ),
+    Migration("0900_feeds", FEEDS_SQL),
+    Migration("0910_article_vectors", VECTORS_SQL),
 ]
