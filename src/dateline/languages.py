@@ -215,9 +215,11 @@ def _attach(article: Article, doc: Any) -> Article:
     )
 
 
-def stage_report(article: Article, settings: Settings) -> dict[str, Any]:
+def stage_report(article: Article, settings: Settings | None = None) -> dict[str, Any]:
     """Which stages ran on an article and, for each one that did not, why (for CLI/web/JSON)."""
     from dateline.pipeline import STAGE_NAMES
+
+    settings = settings or _default_settings()
 
     ran = list(article.stages)
     not_run = []
@@ -239,6 +241,13 @@ def stage_report(article: Article, settings: Settings) -> dict[str, Any]:
             why = "not in the configured stages"
         not_run.append({"stage": name, "why": why})
     return {"language": article.language, "ran": ran, "not_run": not_run}
+
+
+@functools.lru_cache(maxsize=1)
+def _default_settings() -> Settings:
+    from dateline.settings import load_settings
+
+    return load_settings()
 
 
 def language_name(code: str) -> str:

@@ -281,6 +281,15 @@ def decode_page(data: bytes, http_charset: str | None, where: str) -> str:
     return decode(data, where)
 
 
+_HTML_START = re.compile(rb"^\s*(?:<!doctype html|<html|<head|<body|<article|<p[\s>])", re.I)
+
+
+def _sniff(payload: bytes) -> str:
+    """The media type of a response sent without one: HTML when it starts like HTML."""
+    head = payload[:512].removeprefix(b"\xef\xbb\xbf")
+    return "text/html" if _HTML_START.match(head) else ""
+
+
 def page_document(
     response: ArchivedResponse,
     *,
@@ -293,7 +302,7 @@ def page_document(
     where = f"{response.file}#{response.record_id}"
     if response.status != 200:
         raise MalformedInput(f"the archived response is HTTP {response.status}", path=where)
-    media = response.media_type
+    media = response.media_type or _sniff(response.payload)
     if media not in HTML_TYPES and media not in TEXT_TYPES:
         raise MalformedInput(
             f"not an article page: {media or 'no content type'} (HTML or plain text expected)",

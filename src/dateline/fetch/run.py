@@ -449,6 +449,8 @@ def _ingest_fetched(
     from dateline.ingest import ingest_documents
     from dateline.languages import missing_pipeline
 
+    if not state.entries(store, "fetched", limit=1):
+        return  # nothing to ingest: no pipeline (and no spaCy model) is loaded
     keys: dict[tuple[str, str], str] = {}
     result = ingest_documents(
         _documents(store, settings, keys, report),

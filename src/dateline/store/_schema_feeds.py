@@ -25,7 +25,7 @@ CREATE TABLE fetch_validators (
 );
 
 -- Every page a source listed, keyed by its normalised URL, so no page is fetched twice.
--- pending -> fetched (its response is in a WARC file) -> stored (an article, or a DL error)
+-- pending -> fetched (its response is in a WARC file) -> done (an article, or a DL error)
 -- and failed (given up on: robots.txt, 404, too large, retries spent).
 CREATE TABLE fetch_entries (
     url TEXT PRIMARY KEY,
@@ -36,7 +36,7 @@ CREATE TABLE fetch_entries (
     author TEXT,
     outlet TEXT,
     state TEXT NOT NULL DEFAULT 'pending'
-        CHECK (state IN ('pending', 'fetched', 'stored', 'failed')),
+        CHECK (state IN ('pending', 'fetched', 'done', 'failed')),
     attempts INTEGER NOT NULL DEFAULT 0,
     final_url TEXT,
     status INTEGER,
