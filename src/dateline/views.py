@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from dateline.languages import stage_report
+from dateline.languages import language_name, stage_report
 from dateline.model import Article, DateInfo, EventRecord, Evidence, Quantity, Span, to_dict
 
 if TYPE_CHECKING:
@@ -46,6 +46,7 @@ def article_summary(article: Article) -> dict[str, Any]:
         "published": date_view(article.published),
         "notes": [{"kind": n.kind, "text": n.text} for n in article.notes],
         "language": article.language,
+        "language_name": language_name(article.language),
         "archived": to_dict(article.archived) if article.archived else None,
     }
 

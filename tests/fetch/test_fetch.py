@@ -147,3 +147,21 @@ def test_ingesting_the_archive_again_stores_nothing_twice(run: Run) -> None:
     files = sorted({e.warc_file for e in entries(run.store, "done") if e.warc_file})
     report = ingest(files, store=run.store, settings=run.settings, workers=1)
     assert report.inserted == 0 and report.skipped == 7 and report.failed == 0
+
+
+def test_the_article_page_and_api_say_language_stages_and_archive(run: Run) -> None:
+    from fastapi.testclient import TestClient
+
+    from dateline.web import create_app
+
+    arabic = run.by_url("/ar/quake-hama.html")
+    with TestClient(create_app(str(run.settings.db_path), settings=run.settings)) as client:
+        page = client.get(f"/articles/{arabic.id}")
+        assert page.status_code == 200
+        assert "Arabic (<code>ar</code>)" in page.text
+        assert "not run: <b>events</b> (English only; this article is in Arabic)" in page.text
+        assert arabic.archived is not None and arabic.archived.record_id in page.text
+        data = client.get(f"/api/articles/{arabic.id}").json()
+        assert data["language"] == "ar" and data["stages"] == []
+        assert {s["stage"] for s in data["stages_not_run"]} == set(ENGLISH_STAGES)
+        assert data["archived"]["offset"] == arabic.archived.offset

@@ -117,7 +117,9 @@ def _parse_feed(data: bytes, url: str, content_type: str | None) -> ParsedSource
         headers["content-type"] = content_type
     # A stream, never bytes or str: feedparser would take a string for a URL or file name.
     parsed = feedparser.parse(io.BytesIO(data), response_headers=headers)
-    if not parsed.get("version") and not parsed.entries:
+    if not parsed.entries and (parsed.get("bozo") or not parsed.get("version")):
+        # Nothing read: not a feed at all, or one too broken to give a single entry (an
+        # empty but well-formed feed is fine).
         if not _FEED_ROOT.match(_strip_prolog(data[:4096])):
             raise MalformedInput("not an RSS/Atom/RDF feed or an XML sitemap", path=url)
         reason = parsed.get("bozo_exception")
@@ -146,8 +148,16 @@ def _parse_feed(data: bytes, url: str, content_type: str | None) -> ParsedSource
     return ParsedSource("feed", _text(parsed.feed.get("title")), tuple(pages), warning=warning)
 
 
+def _no_entities(data: bytes, where: str, what: str) -> None:
+    """Refuse documents declaring entities: no feed list or sitemap needs them (entity bombs)."""
+    if b"<!ENTITY" in data[:65536].upper():
+        raise MalformedInput(f"{what} declares XML entities; refused", path=where)
+
+
 def _well_formed(data: bytes, url: str) -> None:
     from lxml import etree
+
+    _no_entities(data, url, "sitemap")
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
     try:
@@ -191,6 +201,7 @@ def parse_opml(data: bytes, path: str) -> list[tuple[str, str | None]]:
     """The (feed URL, title) pairs of an OPML subscription list; raises MalformedInput."""
     from lxml import etree
 
+    _no_entities(data, path, "OPML file")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
     try:
         root = etree.fromstring(data, parser)
