@@ -97,6 +97,10 @@ def test_following_a_sitemap_and_an_opml_list_from_the_command_line(
     )
     assert watched.output.count("checked 2 sources") == 2
     assert "0 new pages found" in watched.output
+    archived = [
+        ln.split("archived in ")[1] for ln in watched.output.splitlines() if "archived in" in ln
+    ]
+    assert len(archived) == 2 and len(set(archived)) == 1  # one WARC file for the whole watch
 
     removed = runner.invoke(app, ["follow", "remove", site.url("/broken.xml"), "--db", db])
     assert removed.exit_code == 0 and "no longer following" in removed.output

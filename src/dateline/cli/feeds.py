@@ -117,6 +117,22 @@ def follow_remove(
     typer.echo(f"no longer following [{removed.id}] {removed.url}")
 
 
+def _contact_notice(settings: Any) -> None:
+    """Remind the operator to name a contact in the User-Agent, as good crawlers do."""
+    from dateline.fetch import fetch_settings
+
+    try:
+        contact = fetch_settings(settings).contact
+    except DatelineError:
+        return  # reported by the command itself
+    if not contact.strip():
+        typer.echo(
+            "notice: no [fetch] contact is set; sites see 'contact not configured' in the "
+            "User-Agent. Set one (an e-mail address or URL) in your settings file.",
+            err=True,
+        )
+
+
 def _summary(report: Any, quiet: bool) -> list[str]:
     """The lines a fetch run prints."""
     lines = [f"error {e}" for e in report.errors]
@@ -161,6 +177,7 @@ def fetch_command(
     from dateline.fetch import fetch_once
 
     settings = settings_from(db, config)
+    _contact_notice(settings)
     with store_from(settings) as store:
         try:
             report = fetch_once(store, settings=settings, workers=workers, link=link)
@@ -196,6 +213,7 @@ def watch_command(
     except DatelineError as exc:
         fail(exc)
         return
+    _contact_notice(settings)
 
     def show(report: Any) -> None:
         stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")

@@ -112,15 +112,29 @@ def fetch_once(
     workers: int | None = None,
     progress: ProgressFn | None = None,
     link: bool = True,
+    archive: WarcArchive | None = None,
 ) -> FetchReport:
-    """Check every followed source, fetch the new pages, ingest and link them."""
+    """Check every followed source, fetch the new pages, ingest and link them.
+
+    Responses go to `archive` when given (`watch` keeps one open across runs), else to a
+    new WARC file of this run.
+    """
     fetch = fetch_settings(settings)
     report = FetchReport()
     with _run_lock(settings):
-        folder = archive_folder(settings, fetch)
-        with WarcArchive(folder, max_bytes=fetch.warc_max_bytes, user_agent=fetch.user_agent) as a:
-            asyncio.run(_network(store, fetch, a, report, settings))
-        report.warc_files = [str(p) for p in a.files]
+        own = archive is None
+        if archive is None:
+            archive = open_archive(settings)
+        before = len(archive.files)
+        try:
+            asyncio.run(_network(store, fetch, archive, report, settings))
+        finally:
+            if own:
+                archive.close()
+        written = list(archive.files[before:])
+        if archive.path is not None and archive.records and archive.path not in written:
+            written.insert(0, archive.path)  # the file kept open from an earlier run
+        report.warc_files = [str(p) for p in written]
         _ingest_fetched(store, settings, report, workers, progress)
         ingested = report.ingest
         if link and ingested is not None and (ingested.inserted or ingested.updated):
@@ -141,16 +155,25 @@ def watch(
 ) -> int:
     """Run `fetch_once` every `every` seconds (`cycles` times, or until interrupted)."""
     done = 0
-    while cycles is None or done < cycles:
-        started = time.monotonic()
-        report = fetch_once(store, settings=settings, workers=workers)
-        done += 1
-        if on_report is not None:
-            on_report(report)
-        if cycles is not None and done >= cycles:
-            break
-        time.sleep(max(0.0, every - (time.monotonic() - started)))
+    with open_archive(settings) as archive:  # one WARC file across runs, until it is full
+        while cycles is None or done < cycles:
+            started = time.monotonic()
+            archive.records = 0
+            report = fetch_once(store, settings=settings, workers=workers, archive=archive)
+            done += 1
+            if on_report is not None:
+                on_report(report)
+            if cycles is not None and done >= cycles:
+                break
+            time.sleep(max(0.0, every - (time.monotonic() - started)))
     return done
+
+
+def open_archive(settings: Settings) -> WarcArchive:
+    """The WARC archive the settings name (its file is created on the first record)."""
+    fetch = fetch_settings(settings)
+    folder = archive_folder(settings, fetch)
+    return WarcArchive(folder, max_bytes=fetch.warc_max_bytes, user_agent=fetch.user_agent)
 
 
 @contextlib.contextmanager

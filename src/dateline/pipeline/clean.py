@@ -16,7 +16,7 @@ from importlib import resources
 import ftfy
 
 from dateline.errors import EmptyInput, MalformedInput
-from dateline.languages import detect_language
+from dateline.languages import WORD, detect_language
 from dateline.model import Article, DateInfo, Note, RawDocument
 from dateline.readers._bytes import content_hash
 from dateline.settings import Settings
@@ -108,7 +108,7 @@ def note_kind(paragraph: str) -> str | None:
 
 # --- Title and byline -------------------------------------------------------------------------
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]+")
+_WORD = WORD  # letters of any script, so a Russian or Arabic headline is told apart too
 _STOP = frozenset(
     [
         "a",
