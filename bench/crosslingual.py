@@ -32,7 +32,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _clusters import b_cubed
+from _reference import load_scorer, print_figures, write_predictions
 from dateline.link import crosslingual
 from dateline.link.cluster import clusters_of, same_event_groups
 from dateline.model import RawDocument
@@ -58,7 +58,10 @@ def load(path: Path) -> list[dict[str, Any]]:
 def main(argv: list[str] | None = None) -> int:
     """Print pair AUCs and grouping B³; return 0."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--data", type=Path, default=DATA, help="the JSONL of written articles")
+    parser.add_argument(
+        "--predictions", type=Path, help="write the shipped cut's groups here ({doc: cluster})"
+    )
     args = parser.parse_args(argv)
     rows = load(args.data)
     settings = load_settings(None, data_dir="/tmp", db=":memory:")
@@ -103,21 +106,30 @@ def main(argv: list[str] | None = None) -> int:
         )
 
     gold = {a.id: r["event"] for a, r in zip(articles, rows, strict=True)}
-    baseline = same_event_groups(articles)
-    p, r, f = b_cubed(clusters_of(articles, baseline), gold)
-    print(f"grouping B³ TF-IDF alone:              P {p:.3f} R {r:.3f} F1 {f:.3f}")
-    figures["b3_tfidf"] = round(f, 4)
+    scorer = load_scorer("bcubed")  # ../shared/score/bcubed.py, the reference scorer
+
+    def b3(groups: list[Any]) -> dict[str, float]:
+        result: dict[str, float] = scorer.score(gold, clusters_of(articles, groups))["b3"]
+        return result
+
+    base = b3(same_event_groups(articles))
+    print(f"grouping B³ TF-IDF alone:              P {base['p']:.3f} R {base['r']:.3f} "
+          f"F1 {base['f1']:.3f}")  # fmt: skip
+    figures["b3_tfidf"] = round(base["f1"], 4)
     for cut in (0.5, 0.55, 0.6, 0.65, 0.7):
         extra = crosslingual.crosslingual_pairs(articles, cut=cut)
         groups = same_event_groups(articles, extra_pairs=extra)
-        p, r, f = b_cubed(clusters_of(articles, groups), gold)
+        got = b3(groups)
         mark = " (shipped)" if cut == crosslingual.CROSS_CUT else ""
-        print(f"grouping B³ + cross-lingual, cut {cut:.2f}:  P {p:.3f} R {r:.3f} F1 {f:.3f}{mark}")
+        print(f"grouping B³ + cross-lingual, cut {cut:.2f}:  P {got['p']:.3f} R {got['r']:.3f} "
+              f"F1 {got['f1']:.3f}{mark}")  # fmt: skip
         if cut == crosslingual.CROSS_CUT:
-            figures.update(b3_p=round(p, 4), b3_r=round(r, 4), b3_f1=round(f, 4))
+            figures.update(b3_p=round(got["p"], 4), b3_r=round(got["r"], 4))
+            figures["b3_f1"] = round(got["f1"], 4)
+            write_predictions(args.predictions, clusters_of(articles, groups))
     figures["seconds"] = round(time.perf_counter() - started, 1)
     print("peer: none published (data written for this bench)")
-    print(json.dumps({"bench": "crosslingual", "articles": len(rows), **figures}))
+    print_figures({"bench": "crosslingual", "articles": len(rows), **figures})
     return 0
 
 
