@@ -165,3 +165,26 @@ def test_the_article_page_and_api_say_language_stages_and_archive(run: Run) -> N
         assert data["language"] == "ar" and data["stages"] == []
         assert {s["stage"] for s in data["stages_not_run"]} == set(ENGLISH_STAGES)
         assert data["archived"]["offset"] == arabic.archived.offset
+
+
+def test_a_host_that_asks_for_an_hour_is_left_alone_across_runs(tmp_path: Path) -> None:
+    from fixture_site import Answer, rss
+
+    site = NewsSite("127.0.0.1")
+    try:
+        site.static("/robots.txt", "", "text/plain", status=404)
+        site.static("/feed.xml", rss([(site.url("/busy.html"), "Busy", "", "")]), "text/xml")
+        site.sequence("/busy.html", [Answer(503, b"", {"Retry-After": "3600"})])
+        settings = settings_for(tmp_path, stages=(), retries=3)
+        with open_store(settings.db_path) as store:
+            follow(store, site.url("/feed.xml"))
+            first = fetch_once(store, settings=settings)
+            assert first.deferred == 1 and first.failed == 0
+            second = fetch_once(store, settings=settings)
+            assert second.pages == 0 and second.deferred == 1
+            assert any("asked us to wait until" in e.message for e in second.errors)
+            (entry,) = entries(store, "pending")
+            assert entry.attempts == 1  # the run that was told to wait did not try
+        assert len(site.hits("/busy.html")) == 1 and len(site.hits("/feed.xml")) == 1
+    finally:
+        site.close()

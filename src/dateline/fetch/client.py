@@ -56,6 +56,7 @@ class Fetched:
     last_modified: str | None = None
     content_type: str | None = None
     location: str | None = None  # where a redirect points
+    waited: bool = False  # not tried at all: the host asked us to wait past now
 
     @property
     def ok(self) -> bool:
@@ -149,6 +150,10 @@ class PoliteClient:
         current = url
         error: FetchError
         for _hop in range(self.fetch.max_redirects + 1):
+            until = self._blocked_until(current)
+            if until is not None:  # not even robots.txt is asked for
+                error = FetchError(f"the host asked us to wait until {_iso(until)}", path=current)
+                return Fetched(url, current, error=error, transient=True, waited=True)
             if self.fetch.robots:
                 verdict = await self.robots_verdict(current)
                 if verdict == "disallowed":
@@ -202,7 +207,7 @@ class PoliteClient:
             if until is not None:
                 when = _iso(until)
                 error = FetchError(f"the host asked us to wait until {when}", path=url)
-                return Fetched(asked, url, error=error, transient=True)
+                return Fetched(asked, url, error=error, transient=True, waited=True)
             wait = self.fetch.backoff * (2**attempt) * (1 + random.random() / 10)
             try:
                 exchange = await self._once(url, headers)

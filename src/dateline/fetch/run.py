@@ -407,10 +407,8 @@ async def _fetch_page(
         report.pages += 1
         return
     error = fetched.error or FetchError(f"HTTP {fetched.status}", path=entry.url)
-    waited = fetched.transient and fetched.status is None and "asked us to wait" in error.message
-    final = not fetched.transient or entry.attempts + 1 >= fetch.max_attempts
-    if waited:
-        final = False
+    waited = fetched.waited  # not tried: it does not count as an attempt
+    final = not waited and (not fetched.transient or entry.attempts + 1 >= fetch.max_attempts)
     state.mark_failed(
         store,
         entry.url,

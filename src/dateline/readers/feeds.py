@@ -14,6 +14,7 @@ import io
 import logging
 import re
 import time
+import warnings
 from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import urldefrag, urljoin, urlsplit
@@ -109,6 +110,13 @@ def _text(value: Any) -> str | None:
     return value or None
 
 
+def _entry_date(entry: Any) -> Any:
+    """An entry's published time, else its updated time (feedparser's own fallback, quietly)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return entry.get("published_parsed") or entry.get("updated_parsed")
+
+
 def _parse_feed(data: bytes, url: str, content_type: str | None) -> ParsedSource:
     import feedparser
 
@@ -138,7 +146,7 @@ def _parse_feed(data: bytes, url: str, content_type: str | None) -> ParsedSource
                 url=page_url,
                 guid=guid,
                 title=_text(entry.get("title")),
-                published=_day(entry.get("published_parsed") or entry.get("updated_parsed")),
+                published=_day(_entry_date(entry)),
                 author=_text(entry.get("author")),
             )
         )
