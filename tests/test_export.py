@@ -401,3 +401,17 @@ def test_cli_writes_geojson(store_path: Path, tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert json.loads(out.read_text(encoding="utf-8"))["type"] == "FeatureCollection"
+
+
+def test_cli_entities_json_shows_geocodes(store_path: Path) -> None:
+    import dateline.cli.events  # noqa: F401  registers `dateline entities`
+
+    result = CliRunner().invoke(app, ["entities", "--json", "--db", str(store_path)])
+    assert result.exit_code == 0, result.output
+    rows = {(r["kind"], r["name"]): r for r in json.loads(result.stdout)}
+    astana = rows[("PLACE", "Astana")]  # "Nor Sultan (Astana)" in sample 003
+    assert astana["geonameid"] == 1526273 and astana["country"] == "KAZ"
+    assert astana["geo_name"] == "Astana" and astana["geo_feature"] == "city"
+    assert 51 < astana["latitude"] < 51.3 and 71.3 < astana["longitude"] < 71.6
+    assert rows[("PLACE", "Damascus")]["geonameid"] == 170654
+    assert all(r["geonameid"] is None for r in rows.values() if r["kind"] == "PERSON")

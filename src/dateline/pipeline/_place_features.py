@@ -20,6 +20,9 @@ _INSIDE_PHRASE = frozenset({"compound", "amod", "det", "nummod", "poss", "case",
 # Labels that join phrases of the same standing: "in Aleppo and Idlib", "Nablus, a city ...".
 _SAME_STANDING = frozenset({"conj", "appos", "cc"})
 _VERBAL = frozenset({"VERB", "AUX"})
+_PLACES = frozenset({"GPE", "LOC", "FAC"})
+# Entity types an annotated place carries in spaCy's small model (towns are often PERSON).
+_PLACEISH = frozenset({"GPE", "LOC", "FAC", "ORG", "NORP", "PERSON"})
 
 
 def _bucket(n: int) -> str:
@@ -96,20 +99,17 @@ def _path_to(token: Any, target: Any) -> str:
     """Dependency labels from a word up to `target` (at most four), or how they meet."""
     labels: list[str] = []
     node = token
-    for _ in range(4):
+    ancestors: set[int] = {token.i}
+    for step in range(64):
         if node is target:
-            return ">".join(labels) or "self"
+            return ">".join(labels) or "self" if step <= 4 else "far-below"
         if node.head is node:
             break
-        labels.append(node.dep_)
+        if step < 4:
+            labels.append(node.dep_)
         node = node.head
-    if node is target:
-        return ">".join(labels)
-    if target in token.ancestors:
-        return "far-below"
-    if token in target.subtree:
-        return "below-far"
-    if target.head is not target and token in target.head.subtree:
+        ancestors.add(node.i)
+    if target.head is not target and target.head.i in ancestors:
         return "sibling:" + target.dep_
     return "apart"
 
@@ -164,7 +164,31 @@ def sentence_features(
     event_clause = event if event.pos_ in _VERBAL else (_clause_verb(event) or event)
     event_lemma = event.lemma_.lower()
     out: list[dict[str, str | float]] = []
+    # Where the candidate places stand: nearest to the event word first.
+    ents = {}
+    for token in sent:
+        if token.ent_type_ in _PLACEISH and token.ent_iob_ == "B":
+            ents[token.i] = abs(token.i - event.i)
+    order = {i: rank for rank, i in enumerate(sorted(ents, key=lambda i: ents[i]))}
+    first = min(ents) if ents else -1
+    n_places = sum(1 for t in sent if t.ent_type_ in _PLACES and t.ent_iob_ == "B")
+    count = str(min(n_places, 3))
+    own_in = str(
+        int(
+            any(
+                c.dep_ == "prep"
+                and c.lower_ in ("in", "at")
+                and any(t.ent_type_ in _PLACES for t in c.subtree)
+                for c in event_clause.children
+            )
+        )
+    )
+    entity_start = -1
     for token, (base, head, prep, clause) in zip(sent, rows, strict=True):
+        if token.ent_iob_ == "B":
+            entity_start = token.i
+        elif token.ent_iob_ != "I":
+            entity_start = -1
         distance = token.i - event.i
         side = "at" if distance == 0 else ("before" if distance < 0 else "after")
         if clause is None:
@@ -186,6 +210,16 @@ def sentence_features(
         feats["ent|clause"] = ent + "|" + clause_rel
         feats["path"] = _path_to(head, event)
         feats["ev|prep"] = event_lemma + "|" + prep
+        feats["prep|clause|ent"] = prep + "|" + clause_rel + "|" + ent
+        feats["path|ent"] = str(feats["path"]) + "|" + ent
+        feats["nplaces"] = count
+        feats["own_in"] = own_in
+        feats["own_in|prep|clause"] = own_in + "|" + prep + "|" + clause_rel
+        if entity_start in order:
+            rank = str(min(order[entity_start], 2))
+            feats["rank"] = rank
+            feats["rank|own_in"] = rank + "|" + own_in
+            feats["first"] = float(entity_start == first)
         out.append(feats)
     return out
 

@@ -33,9 +33,11 @@ _MIN_PROB = 0.0
 # of gatherings that may take their place from such a sentence nearby.
 _SETTING_VERBS = frozenset("hold convene gather open begin start arrive land".split())
 _GATHERINGS = frozenset(
-    "receive meet visit host welcome talk discuss confer negotiate attend sign meeting talks "
+    "receive meet visit host welcome hold talk discuss confer negotiate attend sign meeting talks "
     "visit summit conference session negotiations discussions consultations reception".split()
 )
+# Children that open another clause: a place inside them belongs to that clause's happening.
+_OTHER_CLAUSE = frozenset({"advcl", "relcl", "ccomp", "pcomp", "conj", "parataxis", "acl"})
 _VENUES = frozenset(
     "palace hall hotel centre center stadium square airport building headquarters embassy "
     "compound base camp mosque church cathedral university hospital".split()
@@ -76,7 +78,7 @@ def place_spans(sent: Any, token: Any, static: list[Any] | None = None) -> list[
     if not _worth_tagging(sent):
         return []
     tagger = _tagger()
-    feats = sentence_features(sent, token, static if static is not None else sentence_static(sent))
+    feats = sentence_features(sent, token, static if static is not None else _static_for(sent))
     labels = tagger.tag(feats)
     tokens = list(sent)
     found: list[tuple[Span, float]] = []
@@ -91,6 +93,31 @@ def place_spans(sent: Any, token: Any, static: list[Any] | None = None) -> list[
             run.append(i)
     found = [(span, p) for span, p in found if p >= _MIN_PROB]
     return sorted(found, key=lambda sp: -sp[1])
+
+
+# Per-sentence work shared by the events of one sentence, for the doc being processed. Kept
+# here, not in Doc.user_data, so a Doc still pickles; bounded, and checked by identity.
+_CACHE: dict[tuple[int, int, int], tuple[Any, Any]] = {}
+_CACHE_SIZE = 512
+
+
+def _cached(doc: Any, key: tuple[int, int], build: Any) -> Any:
+    """`build()` once per (doc, key) while the doc is being worked on."""
+    full = (id(doc), *key)
+    hit = _CACHE.get(full)
+    if hit is not None and hit[0] is doc:
+        return hit[1]
+    if len(_CACHE) >= _CACHE_SIZE:
+        _CACHE.clear()
+    value = build()
+    _CACHE[full] = (doc, value)
+    return value
+
+
+def _static_for(sent: Any) -> list[Any]:
+    """The sentence's event-independent features, computed once per sentence of a doc."""
+    rows: list[Any] = _cached(sent.doc, (sent.start, sent.end), lambda: sentence_static(sent))
+    return rows
 
 
 def _snap(article: Article, span: Span) -> Span:
@@ -108,11 +135,8 @@ def _snap(article: Article, span: Span) -> Span:
 
 def _sentences(doc: Any) -> list[Any]:
     """The doc's sentences, listed once per doc."""
-    cached = doc.user_data.get("dateline_sents")
-    if cached is None:
-        cached = list(doc.sents)
-        doc.user_data["dateline_sents"] = cached
-    return cached
+    sents: list[Any] = _cached(doc, (-1, -1), lambda: list(doc.sents))
+    return sents
 
 
 def _refers_back(sent: Any, token: Any) -> bool:
@@ -128,24 +152,30 @@ def _refers_back(sent: Any, token: Any) -> bool:
     return False
 
 
-def _setting_place(article: Article, sent: Any) -> Span | None:
-    """Where the sentence says something was held: "held in X", "took place at X", "X"
-    after a verb of convening (a grammatical rule: the tagger was trained on acts of
-    violence and protest, and reads these weakly)."""
+def _setting_place(article: Article, sent: Any, event: Any | None = None) -> Span | None:
+    """Where the sentence says something was held: "held in X", "took place at X" (a
+    grammatical rule: the tagger was trained on acts of violence and protest, and reads
+    these weakly). A verb that `event` depends on through a clause is skipped."""
     for verb in sent:
         lemma = verb.lemma_.lower()
         if lemma not in _SETTING_VERBS and not (
             lemma == "take" and any(c.lower_ == "place" for c in verb.children)
         ):
             continue
-        for child in verb.children:
-            if child.dep_ != "prep" or child.lower_ not in ("in", "at"):
-                continue
-            start = min(t.idx for t in child.subtree)
-            end = max(t.idx + len(t.text) for t in child.subtree)
-            for m in article.mentions:
-                if start <= m.start and m.end <= end and _is_place(article, m):
-                    return Span(m.start, m.end)
+        if event is not None and event is not verb and verb in event.ancestors:
+            continue  # "after meeting X, Y held talks in Damascus": the first one was not
+        # "in/at" in the verb's own clause, also deeper ("held talks with X in Damascus"),
+        # never inside another clause ("after discussing ... in Riyadh").
+        stack = [c for c in verb.children if c.dep_ not in _OTHER_CLAUSE]
+        while stack:
+            node = stack.pop(0)
+            if node.dep_ == "prep" and node.lower_ in ("in", "at"):
+                start = min(t.idx for t in node.subtree)
+                end = max(t.idx + len(t.text) for t in node.subtree)
+                for m in article.mentions:
+                    if start <= m.start and m.end <= end and _is_place(article, m):
+                        return Span(m.start, m.end)
+            stack.extend(c for c in node.children if c.dep_ not in _OTHER_CLAUSE)
     return None
 
 
@@ -165,7 +195,7 @@ def _neighbour_place(article: Article, sent: Any, token: Any) -> Span | None:
         return None
     if token.lemma_.lower() not in _GATHERINGS:
         return None
-    own = _setting_place(article, sent)
+    own = _setting_place(article, sent, token)
     if own is not None:
         return own
     for j in (at + 1, at - 1):
