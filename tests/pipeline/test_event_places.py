@@ -58,7 +58,7 @@ def test_e2_place_comes_from_the_next_sentence(seed_articles: dict[str, Article]
 def test_what_is_not_the_place(seed_articles: dict[str, Article]) -> None:
     # "the Russian Special Envoy to Syria": Syria is his mission, not where he was received.
     headline = _place(seed_articles["000"], "President Assad received the Russian", "received")
-    assert headline != "Syria"
+    assert headline not in ("Syria", "Russian")  # nor the envoy's nationality
     # "after meeting Saudi Crown Prince ..., Lavrentyev held talks ... in Damascus": the
     # first meeting was not in Damascus.
     assert _place(seed_articles["003"], "A few hours after meeting", "meeting") != "Damascus"

@@ -15,6 +15,9 @@ from __future__ import annotations
 
 from typing import Any
 
+# Tokens are compared by index, never with `is`: spaCy makes a new Token object on every
+# access (`token.head is token` is never true, even at the root).
+
 # Dependency labels that stay inside one noun phrase: a word climbs them to its phrase head.
 _INSIDE_PHRASE = frozenset({"compound", "amod", "det", "nummod", "poss", "case", "punct", "nmod"})
 # Labels that join phrases of the same standing: "in Aleppo and Idlib", "Nablus, a city ...".
@@ -50,7 +53,7 @@ def _phrase_head(token: Any) -> Any:
     """The head of the noun phrase a word belongs to ("Kodori" -> "Gorge")."""
     node = token
     for _ in range(6):
-        if node.dep_ in _INSIDE_PHRASE and node.head is not node:
+        if node.dep_ in _INSIDE_PHRASE and node.head.i != node.i:
             node = node.head
         else:
             break
@@ -62,7 +65,7 @@ def _governing_preps(head: Any) -> tuple[str, str]:
     of Fallujah"); phrases joined by "and" or apposition share their first one's."""
     node = head
     for _ in range(4):
-        if node.dep_ in _SAME_STANDING and node.head is not node:
+        if node.dep_ in _SAME_STANDING and node.head.i != node.i:
             node = node.head
         else:
             break
@@ -74,7 +77,7 @@ def _governing_preps(head: Any) -> tuple[str, str]:
             if len(preps) == 2:
                 break
             continue
-        if node.dep_ in _INSIDE_PHRASE | _SAME_STANDING and node.head is not node:
+        if node.dep_ in _INSIDE_PHRASE | _SAME_STANDING and node.head.i != node.i:
             node = node.head
             continue
         break
@@ -87,7 +90,7 @@ def _clause_verb(token: Any) -> Any | None:
     """The nearest verb above a word (the clause it belongs to)."""
     node = token
     for _ in range(12):
-        if node.head is node:
+        if node.head.i == node.i:
             return node if node.pos_ in _VERBAL else None
         node = node.head
         if node.pos_ in _VERBAL:
@@ -95,22 +98,27 @@ def _clause_verb(token: Any) -> Any | None:
     return None
 
 
-def _path_to(token: Any, target: Any) -> str:
-    """Dependency labels from a word up to `target` (at most four), or how they meet."""
+def _path_to(i: int, target: int, heads: dict[int, int], deps: dict[int, str]) -> str:
+    """Dependency labels from word `i` up to word `target` (at most four), or how they meet.
+
+    `heads` and `deps` give each word's head index and label (read once per sentence).
+    """
     labels: list[str] = []
-    node = token
-    ancestors: set[int] = {token.i}
+    node = i
+    ancestors = {i}
     for step in range(64):
-        if node is target:
-            return ">".join(labels) or "self" if step <= 4 else "far-below"
-        if node.head is node:
+        if node == target:
+            return (">".join(labels) or "self") if step <= 4 else "far-below"
+        head = heads.get(node, node)
+        if head == node:
             break
         if step < 4:
-            labels.append(node.dep_)
-        node = node.head
-        ancestors.add(node.i)
-    if target.head is not target and target.head.i in ancestors:
-        return "sibling:" + target.dep_
+            labels.append(deps[node])
+        node = head
+        ancestors.add(node)
+    target_head = heads.get(target, target)
+    if target_head != target and target_head in ancestors:
+        return "sibling:" + deps[target]
     return "apart"
 
 
@@ -183,6 +191,8 @@ def sentence_features(
             )
         )
     )
+    heads = {t.i: t.head.i for t in sent}
+    deps = {t.i: t.dep_ for t in sent}
     entity_start = -1
     for token, (base, head, prep, clause) in zip(sent, rows, strict=True):
         if token.ent_iob_ == "B":
@@ -193,11 +203,11 @@ def sentence_features(
         side = "at" if distance == 0 else ("before" if distance < 0 else "after")
         if clause is None:
             clause_rel = "none"
-        elif clause is event_clause or clause is event:
+        elif clause.i in (event_clause.i, event.i):
             clause_rel = "own"
-        elif clause.head is event_clause or clause.head is event:
+        elif clause.head.i in (event_clause.i, event.i):
             clause_rel = "child:" + clause.dep_
-        elif event_clause.head is clause:
+        elif event_clause.head.i == clause.i:
             clause_rel = "parent:" + event_clause.dep_
         else:
             clause_rel = "other"
@@ -208,7 +218,7 @@ def sentence_features(
         feats["clause"] = clause_rel
         feats["prep|clause"] = prep + "|" + clause_rel
         feats["ent|clause"] = ent + "|" + clause_rel
-        feats["path"] = _path_to(head, event)
+        feats["path"] = _path_to(head.i, event.i, heads, deps)
         feats["ev|prep"] = event_lemma + "|" + prep
         feats["prep|clause|ent"] = prep + "|" + clause_rel + "|" + ent
         feats["path|ent"] = str(feats["path"]) + "|" + ent

@@ -5,7 +5,8 @@
    Halterman's event_location corpus) tags the span(s) of the place where the event named by
    `token` happened; it reads the preposition, the clause the place hangs from and the entity
    type ("in the nearby city of Fallujah", not "the envoy to Syria"). The most probable span
-   is kept, widened to the entity mention it overlaps so the link stage finds its entity.
+   is kept, widened to the entity mention it overlaps so the link stage finds its entity; a
+   nationality word ("Russian") is passed over.
 2. When the tagger finds nothing, a sentence that says where something was held ("...
    being held in Damascus", "took place at X") lends its place: the event's own sentence,
    or the next or previous sentence when it refers back to it ("Talks during the meeting
@@ -162,7 +163,7 @@ def _setting_place(article: Article, sent: Any, event: Any | None = None) -> Spa
             lemma == "take" and any(c.lower_ == "place" for c in verb.children)
         ):
             continue
-        if event is not None and event is not verb and verb in event.ancestors:
+        if event is not None and event.i != verb.i and verb in event.ancestors:
             continue  # "after meeting X, Y held talks in Damascus": the first one was not
         # "in/at" in the verb's own clause, also deeper ("held talks with X in Damascus"),
         # never inside another clause ("after discussing ... in Riyadh").
@@ -208,7 +209,15 @@ def _neighbour_place(article: Article, sent: Any, token: Any) -> Span | None:
 
 def event_place(article: Article, token: Any, sent: Any) -> Span | None:
     """The place where the event named by `token` (a spaCy token in `sent`) happened, or None."""
-    found = place_spans(sent, token)
-    if found:
-        return _snap(article, found[0][0])
+    for span, _ in place_spans(sent, token):
+        snapped = _snap(article, span)
+        if not _nationality(article, snapped):
+            return snapped
     return _neighbour_place(article, sent, token)
+
+
+def _nationality(article: Article, span: Span) -> bool:
+    """A nationality word ("Russian", "Saudi") names people, not where something happened."""
+    return any(
+        m.label == "NORP" and m.start == span.start and m.end == span.end for m in article.mentions
+    )
