@@ -51,6 +51,7 @@ _HAPPENING_NOUNS = frozenset(
 )
 # Entity labels a place can be tagged with (the small model calls venues ORG, towns PERSON).
 _PLACE_LIKE = frozenset({"GPE", "LOC", "FAC", "ORG", "NORP", "PERSON"})
+_GATE = frozenset({"GPE", "LOC", "FAC", "ORG", "NORP"})
 
 
 @functools.cache
@@ -65,12 +66,10 @@ def _tagger() -> Any:
 
 
 def _worth_tagging(sent: Any) -> bool:
-    """A sentence with no entity that could be a place and no capitalised word after the
-    first names no place: skip the tagger (most sentences of a long article)."""
-    for i, token in enumerate(sent):
-        if token.ent_type_ in _PLACE_LIKE or (i > 0 and token.is_title and token.is_alpha):
-            return True
-    return False
+    """Tag only sentences with a place, organisation or nationality entity: without one the
+    tagger seldom finds a place (held-out exact 0.683 -> 0.678 when skipping them), and
+    skipping them halves its cost on news articles (bench/event_location.py --speed)."""
+    return any(token.ent_type_ in _GATE for token in sent)
 
 
 def place_spans(sent: Any, token: Any, static: list[Any] | None = None) -> list[tuple[Span, float]]:
