@@ -239,6 +239,12 @@ class Entity:
     country: str | None = None  # ISO 3166-1 alpha-3, as PLOVER uses
     sector: str | None = None  # PLOVER sector code: GOV, MIL, REB, ...
     wikidata: str | None = None
+    # Places only (link/geocode.py): the GeoNames entry, its point and ASCII display name.
+    geonameid: int | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    geo_name: str | None = None
+    geo_feature: str | None = None  # country, admin1, city or continent
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from dateline.link.cluster import (
 from dateline.link.crosslingual import crosslingual_pairs
 from dateline.link.dedup import find_copies
 from dateline.link.events import merge_events
+from dateline.link.geocode import geocode_entities
 from dateline.link.identities import resolve_identities
 from dateline.link.twins import infer_dates
 from dateline.link.wikidata import attach_wikidata, load_lookup
@@ -95,7 +96,7 @@ def link_corpus(
     dated = infer_dates(articles, events, settings=settings)
     by_id = {a.id: a for a in articles} | {a.id: a for a in dated}
     resolved = resolve_identities(list(by_id.values()))
-    entities = list(resolved.entities)
+    entities = geocode_entities(resolved.entities, by_id.values(), resolved.mention_entity)
     lookup = settings.extra.get("identities", {}).get("wikidata")
     if lookup:
         entities = attach_wikidata(entities, load_lookup(lookup))
