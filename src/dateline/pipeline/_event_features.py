@@ -23,12 +23,18 @@ _SAY = frozenset(
 )
 
 
-def is_candidate(token: Any, nouns: frozenset[str], rule: Any) -> bool:
-    """A token the classifier looks at: a verb, a noun the model knows, or a lexicon trigger."""
+def is_candidate(
+    token: Any, nouns: frozenset[str], rule: Any, verbs: frozenset[str] | None = None
+) -> bool:
+    """A token the classifier looks at: a lexicon trigger, a noun the model knows, or a verb.
+
+    At run time `verbs` narrows the verbs to those the training corpora ever marked as an
+    event: the others are no event in practice, and scoring them costs time.
+    """
     if rule is not None:
         return True
     if token.pos_ == "VERB":
-        return token.is_alpha
+        return token.is_alpha and (verbs is None or token.lemma_.lower() in verbs)
     return token.pos_ == "NOUN" and token.lemma_.lower() in nouns
 
 
@@ -44,8 +50,23 @@ def _party(token: Any) -> str:
     return "noun" if token.pos_ in ("NOUN", "PROPN") else "other"
 
 
-def trigger_features(token: Any, rule: Any) -> list[str]:
-    """String features of one candidate trigger token (see the module docstring)."""
+def sentence_context(sent: Any) -> tuple[tuple[int, str], ...]:
+    """The sentence's content words (token index, feature), computed once per sentence."""
+    return tuple(
+        (t.i, f"c={t.lemma_.lower()}")
+        for t in sent
+        if t.pos_ in _CONTENT and t.is_alpha and not t.is_stop
+    )
+
+
+def trigger_features(
+    token: Any, rule: Any, context: tuple[tuple[int, str], ...] | None = None
+) -> list[str]:
+    """String features of one candidate trigger token (see the module docstring).
+
+    `context` is `sentence_context(token.sent)`, passed in when several candidates of one
+    sentence are scored.
+    """
     lemma = token.lemma_.lower()
     word = token.lower_
     feats = [
@@ -132,12 +153,7 @@ def trigger_features(token: Any, rule: Any) -> list[str]:
     if obj is not None and obj.pos_ == "NOUN":
         feats.append(f"objw={obj.lemma_.lower()}")
     feats.append(f"morph={token.morph.get('Tense')}{token.morph.get('VerbForm')}")
-    sent = token.sent
-    seen = set()
-    for t in sent:
-        if t.i != token.i and t.pos_ in _CONTENT and t.is_alpha and not t.is_stop:
-            context = t.lemma_.lower()
-            if context not in seen:
-                seen.add(context)
-                feats.append(f"c={context}")
+    if context is None:
+        context = sentence_context(token.sent)
+    feats.extend(dict.fromkeys(f for i, f in context if i != token.i))
     return feats

@@ -57,14 +57,17 @@ class EventModel:
     types: _Linear
     modes: _Linear
     nouns: frozenset[str]
+    verbs: frozenset[str]  # verb lemmas the corpora marked as an event at least once
     calibration: tuple[float, float]
     threshold: float  # an event when P(not NONE) reaches it (chosen on the held-out part)
+    rule_threshold: float  # the same for a word the trigger lexicon knows
 
     def verdict(self, features: list[str]) -> Verdict:
         """Type, mode and calibrated confidence for one candidate's features."""
         probs = self.types.probabilities(features)
         none = self.types.classes.index(LABEL_NONE)
-        if 1.0 - float(probs[none]) >= self.threshold:
+        cut = self.threshold if "rule=none" in features else self.rule_threshold
+        if 1.0 - float(probs[none]) >= cut:
             typed = probs.copy()
             typed[none] = -1.0
             best = int(typed.argmax())
@@ -116,8 +119,17 @@ def read_event_model(folder: Path) -> EventModel:
         )
         a, b = spec["calibration"]
         threshold = float(spec.get("threshold", 0.5))
+        rule_threshold = float(spec.get("rule_threshold", threshold))
     except (OSError, ValueError, KeyError) as exc:
         raise ModelError(
             f"cannot read the events model: {exc}; {rebuild_hint('events')}", path=str(folder)
         ) from exc
-    return EventModel(types, modes, frozenset(spec["nouns"]), (float(a), float(b)), threshold)
+    return EventModel(
+        types,
+        modes,
+        frozenset(spec["nouns"]),
+        frozenset(spec.get("verbs", ())),
+        (float(a), float(b)),
+        threshold,
+        rule_threshold,
+    )

@@ -26,6 +26,7 @@ SPEECH_VERBS = frozenset(
     "express quote describe".split()
 )
 _FRAME_VERBS = frozenset({"report", "quote"})
+_ANY_SPEECH = SPEECH_VERBS | _FRAME_VERBS
 _OUTLET = re.compile(
     r"\b(?:news|agency|press|tv|television|radio|times|post|observer|journal|gazette|herald|"
     r"tribune|reuters|afp|ap|sana|tass|xinhua|ria|interfax|sputnik|irna|anadolu|bbc|cnn|"
@@ -51,12 +52,13 @@ class Speech:
     content: frozenset[int]  # token indices
 
 
-def credit_span(sent: Any) -> tuple[int, int] | None:
-    """The span of a closing credit line ("..., SANA reports."), if the sentence has one."""
-    match = _CREDIT.search(sent.text)
+def credit_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The span of a closing credit line ("..., SANA reports."), if text[start:end] has one."""
+    tail = max(start, end - 120)  # a credit line is short: read only the sentence's end
+    match = _CREDIT.search(text, tail, end)
     if match is None:
         return None
-    return sent.start_char + match.start(), sent.end_char
+    return match.start(), end
 
 
 def is_outlet(text: str) -> bool:
@@ -72,7 +74,7 @@ def find_speeches(article: Article, doc: Any, heads: Any) -> list[Speech]:
     speeches: list[Speech] = []
     for verb in doc:
         lemma = verb.lemma_.lower()
-        if verb.pos_ not in ("VERB", "NOUN") or lemma not in SPEECH_VERBS | _FRAME_VERBS:
+        if lemma not in _ANY_SPEECH or verb.pos_ not in ("VERB", "NOUN"):
             continue
         subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
         if subject is None:

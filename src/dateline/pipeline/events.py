@@ -25,7 +25,7 @@ from typing import Any
 
 from dateline.model import Article, DateInfo, DateOrigin, Event, Mention, Participant, Span
 from dateline.pipeline import Stage
-from dateline.pipeline._event_features import is_candidate, trigger_features
+from dateline.pipeline._event_features import is_candidate, sentence_context, trigger_features
 from dateline.pipeline._event_lexicon import (
     _ALLEGED,
     _FUTURE_TYPE,
@@ -395,17 +395,23 @@ def extract_events(article: Article, *, settings: Settings) -> Article:
 
         doc = nlp_for(settings)(article.text)
     model = load_event_model()
-    credits = [c for c in (credit_span(s) for s in doc.sents) if c is not None]
+    credits = [
+        c
+        for c in (credit_span(doc.text, s.start_char, s.end_char) for s in doc.sents)
+        if c is not None
+    ]
     article_view = _ArticleView(article, credits)
     speeches = find_speeches(article, doc, article_view.heads_of)
     found: list[_Found] = []
     for sent in doc.sents:
         in_sentence: list[_Found] = []
+        context = None
         for token in sent:
             rule = _match(token)
-            if not is_candidate(token, model.nouns, rule):
+            if not is_candidate(token, model.nouns, rule, model.verbs):
                 continue
-            verdict = model.verdict(trigger_features(token, rule))
+            context = context if context is not None else sentence_context(sent)
+            verdict = model.verdict(trigger_features(token, rule, context))
             if verdict.type == LABEL_NONE and rule is not None and _announced(token, rule.type):
                 # an announced meeting ("the conference to be held in Damascus next month",
                 # "Kenya will host talks"): PLOVER's rule decides where the classifier abstains
@@ -456,7 +462,8 @@ class _ArticleView:
 
 def _only_describes(tokens: list[Any], mention: Mention) -> bool:
     """A nationality or country word that modifies a noun which is no actor ("Syrian issue")."""
-    token = next((t for t in tokens if t.idx == mention.start), None)
+    span = tokens[0].doc.char_span(mention.start, mention.end) if tokens else None
+    token = span[0] if span is not None and len(span) else None
     if token is None or token.dep_ not in ("amod", "compound", "poss"):
         return False
     noun = token.head
