@@ -34,7 +34,7 @@ def attach_meeting_people(view: Any, doc: Any, events: list[Event]) -> list[Even
     article = view.article
     events = list(events)
     for sent in doc.sents:
-        words = doc.text[sent.start_char : sent.end_char].lower()
+        words = article.text[sent.start_char : sent.end_char].lower()
         if "attend" not in words and "particip" not in words and "join" not in words:
             continue
         attendees = _attendees(article, sent)

@@ -397,7 +397,7 @@ def extract_events(article: Article, *, settings: Settings) -> Article:
     model = load_event_model()
     credits = [
         c
-        for c in (credit_span(doc.text, s.start_char, s.end_char) for s in doc.sents)
+        for c in (credit_span(article.text, s.start_char, s.end_char) for s in doc.sents)
         if c is not None
     ]
     article_view = _ArticleView(article, credits)
