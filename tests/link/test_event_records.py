@@ -220,9 +220,7 @@ def test_blocked_merging_equals_comparing_every_pair(corpus: Any) -> None:
     ]
     # Records without a named participant are left out (precision before recall).
     named = {it.key for it in items if it.people}
-    expected = [
-        c for c in connected_components([it.key for it in items], pairs) if set(c) & named
-    ]
+    expected = [c for c in connected_components([it.key for it in items], pairs) if set(c) & named]
     # A record's id is the hash of its members' keys: equal ids, equal partitions.
     assert sorted(r.id for r in records) == sorted(
         "ev-" + content_hash("|".join(sorted(c)))[:12] for c in expected
@@ -334,6 +332,8 @@ def test_confidence_is_exposed_and_filters(seeds_db: str) -> None:
     assert 0 < len(kept) < len(rows) or len({r["confidence"] for r in rows}) == 1
     every = _json("events", "--db", seeds_db, "--json", "--per-article")
     assert every and all(0.0 < e["confidence"] < 1.0 for e in every)
-    assert _json("events", "--db", seeds_db, "--json", "--per-article", "--min-confidence", "1") == []
+    assert (
+        _json("events", "--db", seeds_db, "--json", "--per-article", "--min-confidence", "1") == []
+    )
     bad = CliRunner().invoke(app, ["timeline", "--db", seeds_db, "--min-confidence", "2"])
     assert bad.exit_code == 2

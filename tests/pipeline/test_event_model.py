@@ -59,7 +59,16 @@ def test_training_runs_on_a_tiny_slice(corpora_dir: Path, tmp_path: Path) -> Non
 
     out = tmp_path / "events"
     code = main(
-        ["--corpora", str(corpora_dir), "--limit", "15", "--out", str(out), "--cache", str(tmp_path)]
+        [
+            "--corpora",
+            str(corpora_dir),
+            "--limit",
+            "15",
+            "--out",
+            str(out),
+            "--cache",
+            str(tmp_path),
+        ]
     )
     assert code == 0
     meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
