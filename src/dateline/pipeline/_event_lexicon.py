@@ -27,7 +27,10 @@ _PLACE_LABELS = ("GPE", "LOC", "FAC")
 _HOST_VERBS = frozenset({"receive", "host", "welcome"})
 _FUTURE = frozenset({"will", "shall", "would", "'ll", "wo"})
 # Verbs whose infinitive complement is an intention, not a fact ("plans to withdraw").
-_INTENT = frozenset("plan intend vow decide hope want prepare aim expect seek going set".split())
+_INTENT = frozenset(
+    "plan intend vow decide hope want prepare aim expect seek going set willing ready prepared "
+    "pledge promise offer".split()
+)
 # PLOVER: cooperative acts told in the future are AGREE; a retreat announced is a CONCEDE; a
 # conflict act announced (ASSAULT/COERCE/SANCTION + future) is a THREATEN.
 _FUTURE_TYPE = {

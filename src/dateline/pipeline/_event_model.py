@@ -61,6 +61,7 @@ class EventModel:
     calibration: tuple[float, float]
     threshold: float  # an event when P(not NONE) reaches it (chosen on the held-out part)
     rule_threshold: float  # the same for a word the trigger lexicon knows
+    backoff: float = 2.0  # a sentence without events keeps a lexicon trigger from this P(event)
 
     def verdict(self, features: list[str]) -> Verdict:
         """Type, mode and calibrated confidence for one candidate's features."""
@@ -120,6 +121,7 @@ def read_event_model(folder: Path) -> EventModel:
         a, b = spec["calibration"]
         threshold = float(spec.get("threshold", 0.5))
         rule_threshold = float(spec.get("rule_threshold", threshold))
+        backoff = float(spec.get("backoff", 2.0))
     except (OSError, ValueError, KeyError) as exc:
         raise ModelError(
             f"cannot read the events model: {exc}; {rebuild_hint('events')}", path=str(folder)
@@ -132,4 +134,5 @@ def read_event_model(folder: Path) -> EventModel:
         (float(a), float(b)),
         threshold,
         rule_threshold,
+        backoff,
     )

@@ -378,6 +378,7 @@ class _Found:
     token: Any
     speech: Speech | None = None
     inferred: bool = False  # made by a rule from other events (an accusation in speech)
+    stated: bool = False  # an intention, a threat or a refusal: the saying is the event
 
 
 # People and bodies a nationality word may stand for ("the Turkish occupation", "Syrian
@@ -405,6 +406,7 @@ def extract_events(article: Article, *, settings: Settings) -> Article:
     found: list[_Found] = []
     for sent in doc.sents:
         in_sentence: list[_Found] = []
+        doubted: list[tuple[float, Any, Trigger, Verdict]] = []
         context = None
         for token in sent:
             rule = _match(token)
@@ -417,19 +419,45 @@ def extract_events(article: Article, *, settings: Settings) -> Article:
                 # "Kenya will host talks"): PLOVER's rule decides where the classifier abstains
                 verdict = replace(verdict, type=rule.type, confidence=model.calibrate(0.5))
             if verdict.type == LABEL_NONE:
+                if rule is not None and verdict.event_probability >= model.backoff:
+                    doubted.append((verdict.event_probability, token, rule, verdict))
                 continue
-            item = _event_at(article_view, token, rule, verdict, sent)
+            item = _event_in(article_view, token, rule, verdict, sent, speeches)
             if item is not None:
-                item.speech = speech_of(token, speeches)
                 in_sentence.append(item)
-                if item.event.type == "CONSULT":
-                    article_view.meeting_starts.append(sent.start_char)
+        # Back-off: a sentence with no event keeps the lexicon's trigger the classifier doubted
+        # most weakly, typed by the lexicon, with the classifier's low confidence.
+        for p, token, rule, verdict in sorted(doubted, key=lambda d: -d[0]):
+            if in_sentence:
+                break
+            typed = replace(verdict, type=rule.type, mode=None, confidence=model.calibrate(p))
+            item = _event_in(article_view, token, rule, typed, sent, speeches)
+            if item is not None:
+                in_sentence.append(item)
         found.extend(_same_happening(in_sentence))
     found = _reported(article_view, found, speeches, model)
     from dateline.pipeline._event_meetings import attach_meeting_people
 
     events = attach_meeting_people(article_view, doc, [f.event for f in found])
     return replace(article, events=tuple(events))
+
+
+def _event_in(
+    view: _ArticleView,
+    token: Any,
+    rule: Trigger | None,
+    verdict: Verdict,
+    sent: Any,
+    speeches: list[Speech],
+) -> _Found | None:
+    """`_event_at` with the speech the token is told in; notes the meetings found."""
+    speech = speech_of(token, speeches)
+    item = _event_at(view, token, rule, verdict, sent, speech)
+    if item is not None:
+        item.speech = speech
+        if item.event.type == "CONSULT":
+            view.meeting_starts.append(sent.start_char)
+    return item
 
 
 @dataclass(frozen=True, slots=True)
@@ -440,13 +468,19 @@ class _ArticleView:
     credits: list[tuple[int, int]]
     meeting_starts: list[int] = field(default_factory=list)  # sentences with a meeting found
 
-    def mentions(self, tokens: list[Any], labels: tuple[str, ...] = _PARTY_LABELS) -> list[Mention]:
-        """Party mentions among the tokens, minus credit lines and describing nationalities."""
+    def mentions(
+        self, tokens: list[Any], labels: tuple[str, ...] = _PARTY_LABELS, hostile: bool = False
+    ) -> list[Mention]:
+        """Party mentions among the tokens, minus credit lines and describing nationalities.
+
+        In a hostile act a nationality stands for its side whatever it describes ("Israeli
+        bulldozers demolished Palestinian homes"); elsewhere it may only describe a topic.
+        """
         out = []
         for m in _mentions_in(self.article, tokens, labels):
             if any(s <= m.start < e for s, e in self.credits):
                 continue  # "..., SANA reports.": the outlet is no party
-            if m.label in ("NORP", "GPE") and _only_describes(tokens, m):
+            if m.label in ("NORP", "GPE") and not hostile and _only_describes(tokens, m):
                 continue
             out.append(m)
         return out
@@ -487,14 +521,22 @@ _DISPLACED = frozenset(
 
 
 def _event_at(
-    view: _ArticleView, token: Any, rule: Trigger | None, verdict: Verdict, sent: Any
+    view: _ArticleView,
+    token: Any,
+    rule: Trigger | None,
+    verdict: Verdict,
+    sent: Any,
+    speech: Speech | None = None,
 ) -> _Found | None:
     """The event a classified trigger makes, or None when a precision rule says no."""
     article = view.article
     verb = token if token.pos_ == "VERB" else _governor(token)
     type_ = verdict.type
+    stated = False
     if any(c.dep_ == "neg" for c in verb.children):
-        return None  # "did not meet": nothing happened
+        if type_ not in _REFUSABLE or not _refused(verb):
+            return None  # "did not meet": nothing happened
+        type_, stated = "REJECT", True  # "will not lift the ban": a refusal (PLOVER REJECT)
     if any(s <= token.idx < e for s, e in view.credits):
         return None  # "SANA reports": the outlet's frame
     if token.pos_ == "NOUN" and token.dep_ == "dobj" and _match(token.head) is not None:
@@ -510,8 +552,9 @@ def _event_at(
     subj_tokens, obj_tokens = _roles(token, type_)
     # "After meeting X, ...": the sentence's place belongs to the main clause.
     in_clause = token.dep_ == "pcomp"
-    actors = _heads(article, view.mentions(subj_tokens))
-    recipients = _heads(article, view.mentions(obj_tokens))
+    hostile = type_ in _HOSTILE and type_ != "ACCUSE"
+    actors = _heads(article, view.mentions(subj_tokens, hostile=hostile))
+    recipients = _heads(article, view.mentions(obj_tokens, hostile=hostile))
     # The trigger word is never its own participant ("what Destroyed by terrorists").
     end = token.idx + len(token.text)
     actors = [m for m in actors if not (m.start < end and token.idx < m.end)]
@@ -519,9 +562,11 @@ def _event_at(
     # Unnamed parties ("police", "protesters", "rebels") still make an event.
     actors = actors or _common_party(subj_tokens)
     recipients = recipients or _common_party(obj_tokens)
+    if not actors and speech is not None and _pronoun_subject(subj_tokens):
+        actors = list(speech.speakers)  # "X said it would withdraw": "it" is X
     if not actors and not recipients and not _scheduled(token, type_):
         return None
-    mode = verdict.mode if verdict.mode_probability >= 0.5 else None
+    mode = verdict.mode if verdict.mode_probability >= 0.5 and not stated else None
     if rule is not None and rule.type == type_ and rule.mode:
         mode = rule.mode  # the lexicon's mode for its own type ("air strike": aerial)
     if type_ == "CONSULT" and verb.lemma_.lower() in _HOST_VERBS:
@@ -536,13 +581,13 @@ def _event_at(
         mode = "multilateral"
     if type_ in _FUTURE_TYPE and (_is_future(verb) or _scheduled(token, type_)):
         # a meeting to come is an agreement to meet; a withdrawal announced, a concession
-        type_, mode = _FUTURE_TYPE[type_], None
+        type_, mode, stated = _FUTURE_TYPE[type_], None, True
     date, date_ref = _date(article, sent)
     event = Event(
         type=type_,
         evidence=Span(sent.start_char, sent.end_char),
         mode=mode,
-        cameo=rule.cameo if rule is not None and rule.type == verdict.type else _CAMEO.get(type_),
+        cameo=rule.cameo if rule is not None and rule.type == type_ else _CAMEO.get(type_),
         trigger=Span(token.idx, token.idx + len(token.text)),
         actors=_participants(actors),
         recipients=_participants([m for m in recipients if m not in actors]),
@@ -552,7 +597,25 @@ def _event_at(
         date_ref=date_ref,
         confidence=round(verdict.confidence, 4),
     )
-    return _Found(event, token)
+    return _Found(event, token, stated=stated)
+
+
+# Acts whose announced refusal is a PLOVER REJECT ("will not withdraw", "cannot accept").
+_REFUSABLE = frozenset("AGREE CONSULT SUPPORT COOPERATE AID CONCEDE RETREAT REQUEST".split())
+
+
+def _refused(verb: Any) -> bool:
+    """A negated act told as a refusal: "will not", "would not", "cannot", "refused to"."""
+    for child in verb.children:
+        if child.dep_ == "aux" and child.lower_ in ("will", "would", "wo", "can", "ca", "could"):
+            return True
+    return verb.dep_ == "xcomp" and verb.head.lemma_.lower() in ("refuse", "decline")
+
+
+def _pronoun_subject(tokens: list[Any]) -> bool:
+    """The subject phrase is a personal pronoun ("it", "they", "we", "he")."""
+    heads = [t for t in tokens if t.head not in tokens or t.head is t]
+    return bool(heads) and heads[0].pos_ == "PRON" and heads[0].lower_ not in ("this", "that")
 
 
 # The CAMEO root of each PLOVER type, for events the lexicon did not type.
@@ -696,8 +759,21 @@ def _reported(
             )
             continue  # the statement is the accusation; what it tells is its content
         for f in told:
-            if f.event.type in _ALLEGED or not asserted(f.token):
-                continue  # a promise, a plan, a hope: no event
+            if f.stated and _own_word(article, f.event, speakers):
+                # a promise, a threat or a refusal told by its speaker: saying it is the act
+                out.append(
+                    _Found(
+                        replace(f.event, said_by=_participants(speakers)),
+                        f.token,
+                        f.speech,
+                        stated=True,
+                    )
+                )
+                continue
+            if not asserted(f.token):
+                continue  # a promise to another's account, a plan, a hope: no event
+            if f.event.type in _ALLEGED and not _own_word(article, f.event, speakers):
+                continue  # a hostile act without a named agent: the statement's content
             out.append(
                 _Found(
                     replace(f.event, mode="allege", said_by=_participants(speakers)),
@@ -707,6 +783,18 @@ def _reported(
             )
     out.sort(key=lambda f: f.event.trigger.start if f.event.trigger else 0)
     return out
+
+
+def _own_word(article: Article, event: Event, speakers: list[Mention]) -> bool:
+    """The speaker commits its own side: it is the actor, or a person speaking for the
+    country that is ("Novak said Poland will withdraw"), not for another person or body."""
+    spoken = {(m.start, m.end) for m in speakers}
+    labels = {(m.start, m.end): m.label for m in article.mentions}
+    persons = any(m.label == "PERSON" for m in speakers)
+    return bool(event.actors) and all(
+        (a.start, a.end) in spoken or (persons and labels.get((a.start, a.end)) in ("GPE", "NORP"))
+        for a in event.actors
+    )
 
 
 def _accused(
