@@ -582,6 +582,8 @@ def _event_at(
     if type_ in _FUTURE_TYPE and (_is_future(verb) or _scheduled(token, type_)):
         # a meeting to come is an agreement to meet; a withdrawal announced, a concession
         type_, mode, stated = _FUTURE_TYPE[type_], None, True
+    elif token.pos_ == "VERB" and _is_future(verb):
+        stated = True  # "will boycott the elections", "will seek support": said, not done
     date, date_ref = _date(article, sent)
     event = Event(
         type=type_,
@@ -732,7 +734,10 @@ def _reported(
             continue
         done.add(speech.verb.i)
         told = by_speech.get(speech.verb.i, [])
-        accused, support = _accused(view, speech, told)
+        # "X did Y, officials said": a closing attribution sources the report; the acts told
+        # are kept as the speaker's claims (mode allege), not turned into an accusation.
+        closing = bool(speech.content) and speech.verb.i > max(speech.content)
+        accused, support = ([], []) if closing else _accused(view, speech, told)
         speakers = [m for m in speech.speakers]
         if accused:
             sent = speech.verb.sent
@@ -772,7 +777,7 @@ def _reported(
                 continue
             if not asserted(f.token):
                 continue  # a promise to another's account, a plan, a hope: no event
-            if f.event.type in _ALLEGED and not _own_word(article, f.event, speakers):
+            if f.event.type in _ALLEGED and not (closing or _own_word(article, f.event, speakers)):
                 continue  # a hostile act without a named agent: the statement's content
             out.append(
                 _Found(
@@ -788,11 +793,13 @@ def _reported(
 def _own_word(article: Article, event: Event, speakers: list[Mention]) -> bool:
     """The speaker commits its own side: it is the actor, or a person speaking for the
     country that is ("Novak said Poland will withdraw"), not for another person or body."""
-    spoken = {(m.start, m.end) for m in speakers}
+    text = article.text
+    spoken = {text[m.start : m.end].split()[-1].lower() for m in speakers}  # "Mr Poroshenko"
     labels = {(m.start, m.end): m.label for m in article.mentions}
     persons = any(m.label == "PERSON" for m in speakers)
     return bool(event.actors) and all(
-        (a.start, a.end) in spoken or (persons and labels.get((a.start, a.end)) in ("GPE", "NORP"))
+        text[a.start : a.end].split()[-1].lower() in spoken
+        or (persons and labels.get((a.start, a.end)) in ("GPE", "NORP"))
         for a in event.actors
     )
 
