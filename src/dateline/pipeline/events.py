@@ -415,8 +415,9 @@ def extract_events(article: Article, *, settings: Settings) -> Article:
             context = context if context is not None else sentence_context(sent)
             verdict = model.verdict(trigger_features(token, rule, context))
             if verdict.type == LABEL_NONE and rule is not None and _announced(token, rule.type):
-                # an announced meeting ("the conference to be held in Damascus next month",
-                # "Kenya will host talks"): PLOVER's rule decides where the classifier abstains
+                # an announced act ("the conference to be held in Damascus next month", "Kenya
+                # will host talks", "plans to impose"): PLOVER's rule decides where the
+                # classifier abstains (the classifier learned whether acts happened)
                 verdict = replace(verdict, type=rule.type, confidence=model.calibrate(0.5))
             if verdict.type == LABEL_NONE:
                 if rule is not None and verdict.event_probability >= model.backoff:
@@ -688,10 +689,12 @@ def _scheduled(token: Any, type_: str) -> bool:
 
 
 def _announced(token: Any, type_: str) -> bool:
-    """A meeting to come: a scheduled meeting noun, or a meeting verb in the future tense."""
+    """An act announced for later: a scheduled meeting noun, or a verb of a type PLOVER
+    recodes when announced (`_FUTURE_TYPE`: to meet or to aid is to AGREE, to attack or to
+    sanction is to THREATEN) in the future tense or after a verb of intent."""
     if _scheduled(token, type_):
         return True
-    return type_ == "CONSULT" and token.pos_ == "VERB" and _is_future(token)
+    return type_ in _FUTURE_TYPE and token.pos_ == "VERB" and _is_future(token)
 
 
 def _same_happening(found: list[_Found]) -> list[_Found]:
