@@ -153,3 +153,26 @@ def test_every_event_has_a_calibrated_confidence(settings: Settings) -> None:
     for _, text in CASES[:8]:
         _, article = _main(text, settings)
         assert all(0.0 < e.confidence < 1.0 for e in article.events), text
+
+
+@pytest.mark.parametrize(
+    ("want", "text"),
+    [
+        ("REJECT", "The Hungarian government will not lift the ban on Polish imports."),
+        ("AGREE", "Portugal will support the Chilean bid, President Mario Soares said on Monday."),
+        ("THREATEN", "Radical farmers said on Friday they would blockade Warsaw."),
+    ],
+)
+def test_what_a_side_says_it_will_do_is_the_event(want: str, text: str, settings: Settings) -> None:
+    got, article = _main(text, settings)
+    assert got == want, text
+    assert all(e.actors or e.recipients for e in article.events)
+
+
+def test_a_closing_attribution_keeps_the_act_as_the_speaker_s_claim(settings: Settings) -> None:
+    text = "Chilean soldiers shelled Peruvian villages near Tacna, Peruvian officials said."
+    got, article = _main(text, settings)
+    assert got == "ASSAULT"
+    assault = next(e for e in article.events if e.type == "ASSAULT")
+    assert assault.mode == "allege"
+    assert not [e for e in article.events if e.type == "ACCUSE"]  # the report, not a charge
