@@ -23,7 +23,7 @@ from dateline.model import Article, ArticleLink, Group, Mention
 from dateline.readers._bytes import content_hash
 from dateline.settings import Settings
 from dateline.store import Store
-from dateline.store.entities import person_ids, replace_entities
+from dateline.store.entities import entity_kinds, person_ids, replace_entities
 from dateline.store.events import replace_event_records
 from dateline.store.groups import replace_links
 from dateline.store.overrides import apply_entity_overrides
@@ -116,7 +116,7 @@ def link_corpus(
     if apply_entity_overrides(store, refresh_events=False):
         by_id = {a.id: a for a in store.iter_articles(without=LIGHT)}
     groups = [*copy_group_list, *events]
-    records = merge_events(list(by_id.values()), groups, person_ids(store))
+    records = merge_events(list(by_id.values()), groups, person_ids(store), entity_kinds(store))
     replace_event_records(store, records)
     return LinkReport(
         len(articles),
