@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from dateline.cli.app import ConfigOption, DbOption, app, fail, settings_from
+from dateline.cli.app import ConfigOption, DbOption, app, fail, settings_from, store_from
 from dateline.errors import DatelineError
 
 
@@ -39,6 +39,8 @@ def serve_command(
         fail(exc, code=2)
         return
     settings = settings_from(db, config)
+    with store_from(settings):  # refuses a missing database; finishes an interrupted link
+        pass
     import uvicorn
 
     try:

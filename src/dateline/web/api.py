@@ -135,7 +135,7 @@ def _ingest_paths(settings: Settings, paths: list[str]) -> dict[str, Any]:
     with open_store(settings.db_path) as store:
         report = ingest(paths, store=store, settings=settings)
         linked = None
-        if report.inserted or report.updated:
+        if report.inserted or report.updated or store.link_due():
             result = link_corpus(store, settings=settings)
             apply_entity_overrides(store)
             linked = {
@@ -154,6 +154,7 @@ def _ingest_paths(settings: Settings, paths: list[str]) -> dict[str, Any]:
             "skipped": report.skipped,
             "failed": report.failed,
             "errors": [str(e) for e in report.errors],
+            "warnings": [str(e) for e in report.warnings],
             "article_ids": report.article_ids,
             "link": linked,
         }
