@@ -89,9 +89,11 @@ def read_jsonl_file(path: Path, *, settings: Settings) -> Iterator[RawDocument |
     """Read a JSON-lines corpus; a broken line is reported and the rest is read."""
     name = shown(path)
     text = decode_records(read_bytes(path, settings.max_file_bytes), name)
+    seen = False
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
+        seen = True
         problem = record_problem(line, f"{name}#{number}")
         if problem is not None:
             yield problem
@@ -108,6 +110,8 @@ def read_jsonl_file(path: Path, *, settings: Settings) -> Iterator[RawDocument |
             yield MalformedInput(f"line {number} is not a JSON object", path=f"{name}#{number}")
             continue
         yield from _document(record, name, number)
+    if not seen:
+        raise EmptyInput("file has no records (only blank lines)", path=name)
 
 
 def _document(
@@ -153,6 +157,8 @@ def read_csv_file(path: Path, *, settings: Settings) -> Iterator[RawDocument | R
                 return  # the reader cannot move past the damage
             continue
         if row is None:
+            if number == 1:
+                raise EmptyInput("CSV file has a header row and no records", path=name)
             return
         number += 1
         record = {k.strip().lower(): v for k, v in row.items() if isinstance(k, str)}

@@ -41,7 +41,13 @@ def read_warc_file(path: Path, *, settings: Settings) -> Iterator[RawDocument | 
     with open_regular(path) as fh:
         if os.fstat(fh.fileno()).st_size == 0:
             raise EmptyInput("file is empty", path=shown(path))
-        yield from _read_records(fh, path, settings)
+        count = 0
+        for item in _read_records(fh, path, settings):
+            count += 1
+            yield item
+    if count == 0:
+        # Records of other kinds only (requests, redirects, images): say so rather than nothing.
+        raise EmptyInput("WARC file holds no HTTP 200 HTML or plain-text page", path=shown(path))
 
 
 def _read_records(
