@@ -149,7 +149,7 @@ def extraction_warning(raw: RawDocument, article: Article) -> ExtractionWarning 
     if visible < LARGE_PAGE_WORDS or kept >= KEPT_FRACTION * visible:
         return None
     return ExtractionWarning(
-        f"extraction kept {kept:,} of the page's {visible:,} words ({kept / visible:.2%}); "
+        f"extraction kept {kept:,} of the page's {visible:,} words ({100 * kept / visible:.2g}%); "
         "the stored article is probably not what the page holds (repeated paragraphs, a "
         "listing, or a layout the extractor cannot split)",
         path=raw.source_path,
