@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dateline.store._schema_feeds import FEEDS_SQL, VECTORS_SQL
 from dateline.store._schema_links import ENTITIES_SQL, EVENTS_SQL, GROUPS_SQL
 
 
@@ -111,7 +112,20 @@ MIGRATIONS: list[Migration] = [
         """,
     ),
     Migration(
-        "0420_store_meta",
+        "0500_entity_geo",
+        """
+        -- Places' GeoNames entries (dateline.link.geocode), queryable for maps; the full
+        -- Entity (with the ASCII name and feature kind) stays in `data`.
+        ALTER TABLE entities ADD COLUMN geonameid INTEGER;
+        ALTER TABLE entities ADD COLUMN latitude REAL;
+        ALTER TABLE entities ADD COLUMN longitude REAL;
+        CREATE INDEX entities_geonameid ON entities(geonameid);
+        """,
+    ),
+    Migration("0900_feeds", FEEDS_SQL),
+    Migration("0910_article_vectors", VECTORS_SQL),
+    Migration(
+        "0920_store_meta",
         """
         -- Facts about the store itself (key -> value). 'link_due' says the corpus-level
         -- links are behind the articles: 'stored' (articles changed, no link asked for) or a
