@@ -150,6 +150,11 @@ READ_COMMANDS = [
     ["entities", "--json"],
     ["export", "--format", "jsonl"],
     ["link"],
+    ["follow", "list"],
+    ["follow", "remove", "1"],
+    ["fetch"],
+    ["watch", "--cycles", "1", "--every", "1s"],
+    ["archived", "0123abcd"],
 ]
 
 
@@ -161,7 +166,7 @@ def test_commands_that_store_nothing_create_no_database(
     monkeypatch.setenv("DATELINE_HOME", str(home))
     monkeypatch.delenv("DATELINE_DB", raising=False)
     monkeypatch.chdir(tmp_path)
-    for args in (["--help"], [command[0], "--help"]):
+    for args in (["--help"], [*command[:1], "--help"]):
         assert CliRunner().invoke(app, args).exit_code == 0
     assert not home.exists()
     result = CliRunner().invoke(app, command)
