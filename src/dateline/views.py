@@ -9,7 +9,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from dateline.languages import language_name, stage_report
-from dateline.model import Article, DateInfo, EventRecord, Evidence, Quantity, Span, to_dict
+from dateline.model import Article, DateInfo, EventRecord, Quantity, Span, to_dict
 
 if TYPE_CHECKING:
     from dateline.store import Store
@@ -164,91 +164,103 @@ def event_view(article: Article, event: Any) -> dict[str, Any]:
 
 def event_record_view(store: Store, record: EventRecord) -> dict[str, Any]:
     """Render a merged event: participants by name, and every source with its evidence."""
-    return event_records_view(store, [record])[0]
+    return event_records_view(store, [to_dict(record)])[0]
 
 
 def event_records_view(
-    store: Store, records: list[EventRecord], *, evidence: bool = True
+    store: Store, records: list[dict[str, Any]], *, evidence: bool = True
 ) -> list[dict[str, Any]]:
-    """Render a page of merged events in three queries (names, sources, evidence texts).
+    """Render a page of merged events (as stored dicts) in four queries.
 
     Each view has the record's participants by name, its sources (title, outlet, URL, date
-    and, with `evidence`, each evidence span's text), confidence and a short snippet.
+    and, with `evidence`, each evidence span's text), confidence, a short snippet and the
+    days its date covers.
     """
     from dateline.store.read import article_briefs, entity_briefs, evidence_texts
     from dateline.store.read_events import event_snippets
 
     ids: set[str] = set()
     for record in records:
-        ids.update(record.actors, record.recipients, record.attendees, record.said_by)
-        ids.update(v for f, v in record.alternatives if f == "place")
-        if record.place:
-            ids.add(record.place)
+        for role in ("actors", "recipients", "attendees", "said_by"):
+            ids.update(record.get(role) or ())
+        ids.update(v for f, v in record.get("alternatives") or () if f == "place")
+        if record.get("place"):
+            ids.add(record["place"])
     names = entity_briefs(store, ids)
-    articles = article_briefs(store, {s.article_id for r in records for s in r.sources})
-    texts = (
-        evidence_texts(store, [(s.article_id, s.start, s.end) for r in records for s in r.sources])
-        if evidence
-        else {}
-    )
-    extra = event_snippets(store, [r.id for r in records])
-    return [_record_view(r, names, articles, texts, extra.get(r.id, {})) for r in records]
+    articles = article_briefs(store, {s["article_id"] for r in records for s in r["sources"]})
+    spans = [(s["article_id"], s["start"], s["end"]) for r in records for s in r["sources"]]
+    texts = evidence_texts(store, spans) if evidence else {}
+    extra = event_snippets(store, [r["id"] for r in records])
+    return [_record_view(r, names, articles, texts, extra.get(r["id"], {})) for r in records]
+
+
+def _date(value: dict[str, Any] | None) -> dict[str, Any]:
+    value = value or {}
+    view = {
+        "value": value.get("value"),
+        "origin": value.get("origin", "unknown"),
+        "granularity": value.get("granularity", "unknown"),
+    }
+    if value.get("twin_id"):
+        view["twin_id"] = value["twin_id"]
+    return view
 
 
 def _record_view(
-    record: EventRecord,
+    record: dict[str, Any],
     names: dict[str, dict[str, Any]],
     articles: dict[str, dict[str, Any]],
     texts: dict[tuple[str, int, int], str],
     extra: dict[str, Any],
 ) -> dict[str, Any]:
-    def who(ids: tuple[str, ...]) -> list[dict[str, Any]]:
-        return [names.get(i, {"id": i, "name": i, "kind": "OTHER"}) for i in ids]
+    def who(ids: list[str] | None) -> list[dict[str, Any]]:
+        return [names.get(i, {"id": i, "name": i, "kind": "OTHER"}) for i in ids or ()]
 
-    by_article: dict[str, list[Evidence]] = {}
-    for evidence in record.sources:
-        by_article.setdefault(evidence.article_id, []).append(evidence)
+    by_article: dict[str, list[dict[str, Any]]] = {}
+    for evidence in record["sources"]:
+        by_article.setdefault(evidence["article_id"], []).append(evidence)
     sources = []
     for article_id, spans in by_article.items():
         row = articles.get(article_id)
         if row is None:
             continue
-        published = DateInfo(
-            row["published"],
-            row["published_origin"],
-            row["published_granularity"],
-            row["twin_id"],
-        )
+        published = {
+            "value": row["published"],
+            "origin": row["published_origin"],
+            "granularity": row["published_granularity"],
+            "twin_id": row["twin_id"],
+        }
         sources.append(
             {
                 "article_id": article_id,
                 "title": row["title"],
                 "outlet": row["outlet"],
                 "url": row["url"],
-                "published": date_view(published),
+                "published": _date(published),
                 "evidence": [
-                    {"start": e.start, "end": e.end}
-                    | ({"text": texts[(article_id, e.start, e.end)]} if texts else {})
+                    {"start": e["start"], "end": e["end"]}
+                    | ({"text": texts[(article_id, e["start"], e["end"])]} if texts else {})
                     for e in spans
                 ],
             }
         )
     alternatives = [
         {"field": f, "value": names.get(v, {"id": v, "name": v}) if f == "place" else v}
-        for f, v in record.alternatives
+        for f, v in record.get("alternatives") or ()
     ]
+    place = record.get("place")
     return {
-        "id": record.id,
-        "type": record.type,
-        "mode": record.mode,
-        "cameo": record.cameo,
-        "date": date_view(record.date),
-        "place": names.get(record.place) if record.place else None,
-        "actors": who(record.actors),
-        "recipients": who(record.recipients),
-        "attendees": who(record.attendees),
-        "said_by": who(record.said_by),
-        "confidence": record.confidence,
+        "id": record["id"],
+        "type": record["type"],
+        "mode": record.get("mode"),
+        "cameo": record.get("cameo"),
+        "date": _date(record.get("date")),
+        "place": names.get(place) if place else None,
+        "actors": who(record.get("actors")),
+        "recipients": who(record.get("recipients")),
+        "attendees": who(record.get("attendees")),
+        "said_by": who(record.get("said_by")),
+        "confidence": record.get("confidence", 1.0),
         "sources": sources,
         "source_count": len(sources),
         "alternatives": alternatives,

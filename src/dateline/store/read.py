@@ -220,6 +220,12 @@ def _entity_filter(name: str | None, kind: str | None) -> tuple[str, list[Any]]:
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
 
 
+def matching_entity_ids(store: Store, name: str) -> list[str]:
+    """Ids of the entities an id or a piece of a name or alias names."""
+    sql, args = _names_match("id", name)
+    return [r[0] for r in store.conn.execute(f"SELECT id FROM entities WHERE {sql}", args)]
+
+
 def count_entities(store: Store, *, name: str | None = None, kind: str | None = None) -> int:
     """How many entities match a name piece and kind."""
     where, args = _entity_filter(name, kind)

@@ -9,6 +9,7 @@ is one field here plus one clause.
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 import json
 from collections.abc import Iterator
@@ -94,8 +95,61 @@ def event_where(query: EventQuery) -> tuple[str, list[Any]]:
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
 
 
-def _records(rows: list[Any]) -> list[EventRecord]:
-    return [from_dict(EventRecord, json.loads(r[0])) for r in rows]
+def date_period(value: str | None) -> tuple[date, date] | None:
+    """The first and last day an ISO date prefix (YYYY, YYYY-MM, YYYY-MM-DD) covers."""
+    if not value:
+        return None
+    try:
+        if len(value) >= 10:
+            day = date.fromisoformat(value[:10])
+            return day, day
+        year = int(value[:4])
+        if len(value) >= 7 and value[4] == "-" and value[5:7].isdigit():
+            month = int(value[5:7])
+            last = calendar.monthrange(year, month)[1]
+            return date(year, month, 1), date(year, month, last)
+        return date(year, 1, 1), date(year, 12, 31)
+    except ValueError:
+        return None
+
+
+def article_event_rows(
+    store: Store, kind: str | None = None, min_confidence: float = 0.0
+) -> list[tuple[str, str | None, str, dict[str, Any]]]:
+    """Every article's own events as (article id, title, text, event dict), in date order.
+
+    SQLite walks the articles' JSON for the events (type and confidence filtered there), so
+    no article is deserialised in Python; undated events come last.
+    """
+    clauses = []
+    args: list[Any] = []
+    if kind:
+        clauses.append("json_extract(e.value, '$.type') = ?")
+        args.append(kind)
+    if min_confidence > 0:
+        clauses.append("coalesce(json_extract(e.value, '$.confidence'), 1.0) >= ?")
+        args.append(min_confidence)
+    where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+    rows = store.conn.execute(
+        "SELECT a.id, a.title, a.text, e.value, json_extract(e.value, '$.date.value') AS d"
+        f" FROM articles a, json_each(a.data, '$.events') e{where}"
+        " ORDER BY d IS NULL, d, a.id, CAST(e.key AS INTEGER)",
+        args,
+    ).fetchall()
+    return [(r[0], r[1], r[2], json.loads(r[3])) for r in rows]
+
+
+def _records(rows: list[Any]) -> list[dict[str, Any]]:
+    """Records as their stored JSON dicts (`dateline.model.to_dict(EventRecord)` shape).
+
+    Pages render dicts: building EventRecord objects costs more than the rest of a page.
+    """
+    return [json.loads(r[0]) for r in rows]
+
+
+def as_records(dicts: list[dict[str, Any]]) -> list[EventRecord]:
+    """Record dicts as EventRecord objects."""
+    return [from_dict(EventRecord, d) for d in dicts]
 
 
 def count_events(store: Store, query: EventQuery) -> int:
@@ -107,8 +161,8 @@ def count_events(store: Store, query: EventQuery) -> int:
 
 def event_page(
     store: Store, query: EventQuery, *, limit: int, offset: int = 0
-) -> list[EventRecord]:
-    """One page of matching records in time order (undated last)."""
+) -> list[dict[str, Any]]:
+    """One page of matching records (stored dicts) in time order (undated last)."""
     where, args = event_where(query)
     rows = store.conn.execute(
         f"SELECT r.data FROM event_records r{where} ORDER BY {ORDER} LIMIT ? OFFSET ?",
@@ -117,7 +171,7 @@ def event_page(
     return _records(rows)
 
 
-def iter_events(store: Store, query: EventQuery, *, chunk: int = 500) -> Iterator[EventRecord]:
+def iter_events(store: Store, query: EventQuery, *, chunk: int = 500) -> Iterator[dict[str, Any]]:
     """Every matching record in time order, read `chunk` at a time (for exports)."""
     where, args = event_where(query)
     cursor = store.conn.execute(f"SELECT r.data FROM event_records r{where} ORDER BY {ORDER}", args)
@@ -271,7 +325,7 @@ def event_pairs(store: Store, query: EventQuery, *, top: int = 150) -> list[dict
 
 def participant_events(
     store: Store, entity_id: str, *, limit: int, offset: int = 0
-) -> tuple[list[EventRecord], int]:
+) -> tuple[list[dict[str, Any]], int]:
     """A page of the records an entity takes part in (any role), and how many there are."""
     conn = store.conn
     total = conn.execute(

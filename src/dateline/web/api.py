@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import tempfile
 from pathlib import Path
@@ -26,6 +27,7 @@ from dateline.web.app import (
     StoreDep,
     WriteDep,
     WriteStoreDep,
+    cached_response,
 )
 from dateline.web.cache import SectionCache
 from dateline.web.events import PLOVER_TYPES
@@ -37,6 +39,12 @@ Limit = Annotated[int, Query(ge=1, le=500, description="page size (1-500)")]
 # SQLite integers are 64-bit: a larger offset would be a server error, so it is a 422.
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="items to skip")]
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def _json(data: Any) -> Response:
+    """A JSON response written with json.dumps (FastAPI's encoder walks big pages slowly)."""
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
+    return Response(body, media_type="application/json")
 
 
 def _filters(
@@ -70,45 +78,55 @@ FilterDep = Depends(_filters)
 
 
 @router.get("/overview")
-def overview(store: Store = StoreDep, cache: SectionCache = CacheDep) -> dict[str, Any]:
+@cached_response
+def overview(request: Request, store: Store = StoreDep, cache: SectionCache = CacheDep) -> Response:
     """Counts of articles, events, entities, groups and claims; inputs that failed."""
-    return data.overview(store, cache)
+    return _json(data.overview(store, cache))
 
 
 @router.get("/articles")
+@cached_response
 def articles(
-    limit: Limit = 50, offset: Offset = 0, store: Store = StoreDep, cache: SectionCache = CacheDep
-) -> dict[str, Any]:
+    request: Request,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    store: Store = StoreDep,
+    cache: SectionCache = CacheDep,
+) -> Response:
     """A page of articles, by publication date (undated last)."""
-    return data.list_articles(store, limit=limit, offset=offset, cache=cache)
+    return _json(data.list_articles(store, limit=limit, offset=offset, cache=cache))
 
 
 @router.get("/articles/{article_id}")
-def article(article_id: str, store: Store = StoreDep) -> dict[str, Any]:
+@cached_response
+def article(request: Request, article_id: str, store: Store = StoreDep) -> Response:
     """One article (an id prefix is enough) with text, annotations, groups and sources."""
-    return data.article_detail(store, article_id)
+    return _json(data.article_detail(store, article_id))
 
 
 @router.get("/articles/{article_id}/compare/{other_id}")
-def compare(article_id: str, other_id: str, store: Store = StoreDep) -> dict[str, Any]:
+@cached_response
+def compare(request: Request, article_id: str, other_id: str, store: Store = StoreDep) -> Response:
     """The passages two articles share and what each adds."""
-    return data.compare_articles(store, article_id, other_id)
+    return _json(data.compare_articles(store, article_id, other_id))
 
 
 @router.get("/events")
+@cached_response
 def events(
+    request: Request,
     limit: Limit = 100,
     offset: Offset = 0,
     query: EventQuery = FilterDep,
     store: Store = StoreDep,
     cache: SectionCache = CacheDep,
-) -> dict[str, Any]:
+) -> Response:
     """A page of corpus-level events in date order (undated last), filtered.
 
     Filters (query string): type, actor (alias entity), place, date_from, date_to,
     min_sources, min_confidence.
     """
-    return data.list_events(store, query, limit=limit, offset=offset, cache=cache)
+    return _json(data.list_events(store, query, limit=limit, offset=offset, cache=cache))
 
 
 @router.get("/events/export")
@@ -126,72 +144,90 @@ def events_export(
 
 
 @router.get("/events/{event_id}")
-def event(event_id: str, store: Store = StoreDep) -> dict[str, Any]:
+@cached_response
+def event(request: Request, event_id: str, store: Store = StoreDep) -> Response:
     """One corpus-level event with its sources' evidence and their claims."""
-    return data.event_detail(store, event_id)
+    return _json(data.event_detail(store, event_id))
 
 
 @router.get("/map")
+@cached_response
 def map_points(
-    query: EventQuery = FilterDep, store: Store = StoreDep, cache: SectionCache = CacheDep
-) -> dict[str, Any]:
+    request: Request,
+    query: EventQuery = FilterDep,
+    store: Store = StoreDep,
+    cache: SectionCache = CacheDep,
+) -> Response:
     """Geocoded places of the filtered events (with counts) and the most mentioned places."""
-    return data.map_points(store, query, cache)
+    return _json(data.map_points(store, query, cache))
 
 
 @router.get("/network")
+@cached_response
 def network(
-    query: EventQuery = FilterDep, store: Store = StoreDep, cache: SectionCache = CacheDep
-) -> dict[str, Any]:
+    request: Request,
+    query: EventQuery = FilterDep,
+    store: Store = StoreDep,
+    cache: SectionCache = CacheDep,
+) -> Response:
     """Actor -> recipient pairs among the filtered events, with the entities they join."""
-    return data.actor_network(store, query, cache)
+    return _json(data.actor_network(store, query, cache))
 
 
 @router.get("/entities")
+@cached_response
 def entities(
+    request: Request,
     name: Annotated[str | None, Query(description="name or alias substring")] = None,
     kind: Annotated[str | None, Query(pattern="^(?i:PERSON|ORG|PLACE|OTHER)$")] = None,
     limit: Limit = 100,
     offset: Offset = 0,
     store: Store = StoreDep,
-) -> dict[str, Any]:
+) -> Response:
     """Entities (one per real person/organisation/place) with mention counts."""
-    return data.list_entities(store, name=name, kind=kind, limit=limit, offset=offset)
+    return _json(data.list_entities(store, name=name, kind=kind, limit=limit, offset=offset))
 
 
 @router.get("/entities/{entity_id}")
+@cached_response
 def entity(
-    entity_id: str, limit: Limit = 50, offset: Offset = 0, store: Store = StoreDep
-) -> dict[str, Any]:
+    request: Request, entity_id: str, limit: Limit = 50, offset: Offset = 0, store: Store = StoreDep
+) -> Response:
     """An entity's dossier: aliases, roles, country, sector; pages of events, claims, articles."""
-    return data.entity_dossier(store, entity_id, limit=limit, offset=offset)
+    return _json(data.entity_dossier(store, entity_id, limit=limit, offset=offset))
 
 
 @router.get("/claims")
+@cached_response
 def claims(
+    request: Request,
     speaker: Annotated[str | None, Query(description="speaker substring")] = None,
     limit: Limit = 100,
     offset: Offset = 0,
     store: Store = StoreDep,
     cache: SectionCache = CacheDep,
-) -> dict[str, Any]:
+) -> Response:
     """Attributed claims with speaker, content, numbers and provenance notes."""
-    return data.list_claims(store, speaker=speaker, limit=limit, offset=offset, cache=cache)
+    return _json(data.list_claims(store, speaker=speaker, limit=limit, offset=offset, cache=cache))
 
 
 @router.get("/groups")
+@cached_response
 def groups(
+    request: Request,
     kind: Annotated[str | None, Query(description="copy, same-event or thread")] = None,
     limit: Limit = 100,
     offset: Offset = 0,
     store: Store = StoreDep,
-) -> dict[str, Any]:
+) -> Response:
     """Article groups with members, score and evidence."""
-    return data.list_groups(store, kind, limit=limit, offset=offset)
+    return _json(data.list_groups(store, kind, limit=limit, offset=offset))
 
 
 @router.get("/search")
+@cached_response
 def search_endpoint(
+    request: Request,
     q: Annotated[str, Query(min_length=1, max_length=500, description="words to find")],
     outlet: Annotated[str | None, Query(max_length=300, description="only this outlet")] = None,
     year: Annotated[
@@ -200,13 +236,14 @@ def search_endpoint(
     limit: Limit = 20,
     offset: Offset = 0,
     store: Store = StoreDep,
-) -> dict[str, Any]:
+) -> Response:
     """Full-text search over article titles, text and claims, with outlet and year facets."""
     result = search(store, q, limit=limit, offset=offset, outlet=outlet, year=year)
     view = search_view(result)
-    return {"total": view["total"], "limit": limit, "offset": offset, "items": view["hits"]} | {
-        k: view[k] for k in ("query", "facets", "selected")
-    }
+    return _json(
+        {"total": view["total"], "limit": limit, "offset": offset, "items": view["hits"]}
+        | {k: view[k] for k in ("query", "facets", "selected")}
+    )
 
 
 # -- writes (bearer token) ---------------------------------------------------------------------

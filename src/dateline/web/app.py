@@ -9,11 +9,12 @@ included). Writes open a migrated store of their own.
 
 from __future__ import annotations
 
+import functools
 import hmac
 import ipaddress
 import json
 import socket
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -240,6 +241,42 @@ def get_write_store(request: Request) -> Iterator[Store]:
         store.close()
 
 
+def cached_response(handler: Callable[..., Response]) -> Callable[..., Response]:
+    """Serve a GET handler's answer from the app's cache until the store changes.
+
+    The key is the path and query string; only 200 answers are kept. The handler must take
+    `request` as a keyword argument (FastAPI passes it by name).
+    """
+
+    @functools.wraps(handler)
+    def wrapper(*args: Any, **kwargs: Any) -> Response:
+        request: Request = kwargs["request"]
+        if not request.app.state.page_cache:
+            return handler(*args, **kwargs)
+
+        def build() -> tuple[bytes, int, str | None]:
+            response = handler(*args, **kwargs)
+            if response.status_code != 200:
+                raise _Uncached(response)
+            return bytes(response.body), response.status_code, response.media_type
+
+        key = ("response", request.url.path, request.url.query)
+        try:
+            body, status, media = request.app.state.cache.get(key, build)
+        except _Uncached as passed:
+            return passed.response
+        return Response(body, status_code=status, media_type=media)
+
+    return wrapper
+
+
+class _Uncached(Exception):
+    """A response not to keep (its status is not 200): handed back as it is."""
+
+    def __init__(self, response: Response) -> None:
+        self.response = response
+
+
 def get_cache(request: Request) -> SectionCache:
     """The app's cache of aggregate page sections."""
     cache: SectionCache = request.app.state.cache
@@ -284,10 +321,12 @@ def create_app(
         redoc_url=None,
     )
     app.state.db_path = path
-    app.state.cache = SectionCache(path)
     app.state.token = token or None
     app.state.settings = settings or load_settings(None, db=path)
     open_store(path).close()  # create and migrate once, up front
+    web_settings = app.state.settings.extra.get("web", {})
+    app.state.cache = SectionCache(path, int(web_settings.get("cache_entries", 512)))
+    app.state.page_cache = bool(web_settings.get("page_cache", True))
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Any) -> Response:

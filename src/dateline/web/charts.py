@@ -8,9 +8,12 @@ read any of them: every bar, point and node is a link, and the timeline's small 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
+
+from markupsafe import Markup, escape
 
 MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 BUCKET_DAYS = {"day": 1, "week": 7, "month": 31}
@@ -137,6 +140,62 @@ def gap_class(previous: str | None, current: str | None) -> str | None:
     if days <= 0:
         return None
     return f"gap-{min(5, 1 + int(math.log2(days) // 2))}"
+
+
+def timeline_svg(chart: dict[str, Any], href: Callable[[date, date], str], base: str) -> Markup:
+    """The timeline chart as SVG markup: histogram bars (links), axis, this page's events.
+
+    Written with f-strings rather than a template: a chart has hundreds of elements and
+    this is the page's hottest loop. Every text and URL goes through `escape`.
+    """
+    scale: TimeScale = chart["scale"]
+    left, right = scale.left, scale.right
+    out = [
+        f'<svg id="tl-chart" viewBox="0 0 980 {chart["height"]}" role="img"'
+        f' aria-label="events per {escape(chart["bucket"])} on a time axis"'
+        f' data-first="{scale.first}" data-days="{scale.days}" data-left="{left}"'
+        f' data-right="{right}" data-href="{escape(base)}">',
+        f'<rect class="plot" x="{left}" y="0" width="{right - left}" height="100"/>',
+        '<g class="bars">',
+    ]
+    for b in chart["bars"]:
+        n = b["count"]
+        span = f"{b['start']}" + (f" – {b['end']}" if b["end"] != b["start"] else "")
+        out.append(
+            f'<a href="{escape(href(b["start"], b["end"]))}"><rect class="bar" x="{b["x"]}"'
+            f' y="{b["y"]}" width="{b["width"]}" height="{b["height"]}"'
+            f' data-start="{b["start"]}" data-end="{b["end"]}" data-count="{n}">'
+            f"<title>{span}: {n} event{'' if n == 1 else 's'}</title></rect></a>"
+        )
+    out.append(f'</g><g class="axis"><line x1="{left}" x2="{right}" y1="101" y2="101"/>')
+    for t in chart["ticks"]:
+        out.append(
+            f'<line class="tick" x1="{t["x"]}" x2="{t["x"]}" y1="101" y2="106"/>'
+            f'<text class="tick-label" x="{t["x"]}" y="118">{escape(t["label"])}</text>'
+        )
+    out.append('</g><g class="strip" transform="translate(0 132)">')
+    for i, lane in enumerate(chart["lanes"]):
+        y = 8 + i * 12
+        out.append(
+            f'<text class="lane-label" x="{left - 4}" y="{y + 3}">{escape(lane[:4])}</text>'
+            f'<line class="lane" x1="{left}" x2="{right}" y1="{y}" y2="{y}"/>'
+        )
+    for m in chart["marks"]:
+        kind = escape(m["type"].lower())
+        title = f"<title>{escape(m['label'])}</title>"
+        if m["day"] or m["width"] < 4:
+            shape = (
+                f'<circle class="mark mark-{kind}" cx="{m["cx"]}" cy="{m["y"]}" r="3.5">'
+                f"{title}</circle>"
+            )
+        else:
+            shape = (
+                f'<rect class="mark span mark-{kind}" x="{m["x"]}" y="{m["y"] - 3}"'
+                f' width="{m["width"]}" height="6">{title}</rect>'
+            )
+        out.append(f'<a href="/events/{escape(m["id"])}">{shape}</a>')
+    out.append('</g><rect class="brush" x="0" y="0" width="0" height="100"/></svg>')
+    return Markup("".join(out))
 
 
 # -- map ----------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 from dateline.errors import NotFound
-from dateline.model import EventRecord, from_dict
+from dateline.model import from_dict, to_dict
 from dateline.store import read
 from dateline.store import read_events as rev
 from dateline.store.db import Store
@@ -109,7 +109,7 @@ def list_events(
 
 def event_detail(store: Store, event_id: str) -> dict[str, Any]:
     """One event with every source's evidence and the claims its source articles carry."""
-    view = event_records_view(store, [get_event_record(store, event_id)])[0]
+    view = event_records_view(store, [to_dict(get_event_record(store, event_id))])[0]
     rows = read.claims_of_articles(store, [s["article_id"] for s in view["sources"]])
     return view | {"claims": claim_rows_view(store, rows)}
 
@@ -180,7 +180,7 @@ def actor_network(
 
 def iter_event_views(store: Store, query: EventQuery, *, chunk: int = 200) -> Any:
     """Every matching event view, a chunk of records (three queries) at a time (exports)."""
-    batch: list[EventRecord] = []
+    batch: list[dict[str, Any]] = []
     for record in rev.iter_events(store, query):
         batch.append(record)
         if len(batch) >= chunk:
@@ -191,8 +191,9 @@ def iter_event_views(store: Store, query: EventQuery, *, chunk: int = 200) -> An
 
 
 def iter_event_records(store: Store, query: EventQuery) -> Any:
-    """Every matching record (for the GeoJSON export)."""
-    return rev.iter_events(store, query)
+    """Every matching record as an EventRecord (for the GeoJSON export)."""
+    for record in rev.iter_events(store, query):
+        yield from rev.as_records([record])
 
 
 def entities_by_id(store: Store, ids: set[str]) -> dict[str, Any]:

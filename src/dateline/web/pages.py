@@ -18,12 +18,13 @@ from dateline.store import Store, read
 from dateline.store.read_events import EventQuery
 from dateline.store.search import search, search_view
 from dateline.web import charts, data
-from dateline.web.app import MAX_OFFSET, CacheDep, StoreDep
+from dateline.web.app import MAX_OFFSET, CacheDep, StoreDep, cached_response
 from dateline.web.basemap import basemap_svg
 from dateline.web.cache import SectionCache
 from dateline.web.events import PLOVER_TYPES, SOFT_ORIGINS, date_is_soft
 from dateline.web.filters import filter_values, parse_filters, url_with
 from dateline.web.highlight import Highlight, highlight, marked_snippet
+from dateline.web.rows import event_rows_html
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -139,6 +140,7 @@ def _facet_links(
 
 
 @router.get("/")
+@cached_response
 def home(request: Request, store: Store = StoreDep, cache: SectionCache = CacheDep) -> Response:
     """Overview: counts, date range, ingest errors."""
     return render(request, "overview.html", view=data.overview(store, cache))
@@ -148,6 +150,7 @@ TIMELINE_PAGE = 100  # events listed per timeline page
 
 
 @router.get("/timeline")
+@cached_response
 def timeline(
     request: Request,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
@@ -179,6 +182,11 @@ def timeline(
             "lanes": lanes,
             "height": 150 + 12 * max(1, len(lanes)),
         }
+        undated = url_with("/timeline", query, date_from=None, date_to=None)
+        glue = "&" if "?" in undated else "?"
+        chart["svg"] = charts.timeline_svg(
+            chart, lambda a, b: f"{undated}{glue}date_from={a}&date_to={b}", undated
+        )
     rows = []
     previous = None
     undated_seen = False
@@ -195,6 +203,7 @@ def timeline(
         "timeline.html",
         listing=listing,
         rows=rows,
+        rows_html=event_rows_html(rows, lambda pid: url_with("/timeline", query, place=pid)),
         chart=chart,
         extent=extent,
         facets=_facet_links(query, sections["facets"]),
@@ -228,6 +237,7 @@ def _pager(path: str, query: EventQuery, listing: dict[str, Any]) -> dict[str, s
 
 
 @router.get("/map")
+@cached_response
 def map_page(request: Request, store: Store = StoreDep, cache: SectionCache = CacheDep) -> Response:
     """Where the filtered events happened, over country outlines; places most mentioned."""
     query = _query(request)
@@ -257,13 +267,16 @@ def basemap(request: Request) -> Response:
 
 
 @router.get("/network")
+@cached_response
 def network_page(
     request: Request, store: Store = StoreDep, cache: SectionCache = CacheDep
 ) -> Response:
     """Who acts on whom among the filtered events, as a graph."""
     query = _query(request)
     graph = data.actor_network(store, query, cache, top=120)
-    nodes, edges = charts.network_layout(graph["nodes"], graph["edges"])
+    nodes, edges = cache.get(
+        ("layout", query), lambda: charts.network_layout(graph["nodes"], graph["edges"])
+    )
     return render(
         request,
         "network.html",
@@ -277,6 +290,7 @@ def network_page(
 
 
 @router.get("/events/{event_id}")
+@cached_response
 def event_page(request: Request, event_id: str, store: Store = StoreDep) -> Response:
     """One event: date with origin, place, participants, sources side by side, claims."""
     view = data.event_detail(store, event_id)
@@ -300,6 +314,7 @@ def events_redirect(request: Request) -> Response:
 
 
 @router.get("/entities")
+@cached_response
 def entities_page(
     request: Request,
     name: str | None = None,
@@ -330,6 +345,7 @@ def _list_pager(request: Request, view: dict[str, Any]) -> dict[str, str | None]
 
 
 @router.get("/entities/{entity_id}")
+@cached_response
 def entity_page(
     request: Request,
     entity_id: str,
@@ -345,6 +361,7 @@ def entity_page(
 
 
 @router.get("/articles")
+@cached_response
 def articles_page(
     request: Request,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
@@ -358,6 +375,7 @@ def articles_page(
 
 
 @router.get("/articles/{article_id}")
+@cached_response
 def article_page(request: Request, article_id: str, store: Store = StoreDep) -> Response:
     """An article's clean text with entity/time/quote highlights, provenance and groups."""
     view = data.article_detail(store, article_id)
@@ -375,6 +393,7 @@ def compare_form(article_id: str, other: str = "") -> Response:
 
 
 @router.get("/articles/{article_id}/compare/{other_id}")
+@cached_response
 def compare_page(
     request: Request, article_id: str, other_id: str, store: Store = StoreDep
 ) -> Response:
@@ -383,6 +402,7 @@ def compare_page(
 
 
 @router.get("/claims")
+@cached_response
 def claims_page(
     request: Request,
     speaker: str | None = None,
@@ -399,6 +419,7 @@ def claims_page(
 
 
 @router.get("/groups")
+@cached_response
 def groups_page(
     request: Request,
     kind: str | None = None,
@@ -415,6 +436,7 @@ def groups_page(
 
 
 @router.get("/search")
+@cached_response
 def search_page(
     request: Request,
     q: Annotated[str, Query(max_length=500)] = "",
