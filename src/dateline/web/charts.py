@@ -264,31 +264,42 @@ def network_layout(
     xs = [p[0] for p in positions.values()] or [0.0]
     ys = [p[1] for p in positions.values()] or [0.0]
     w, h = size
-    pad = 60
+    pad = 70
 
     def scale(v: float, lo: float, hi: float, span: int) -> float:
         return round(pad + (v - lo) / ((hi - lo) or 1) * (span - 2 * pad), 1)
 
     top = max((n["events"] for n in nodes), default=1)
-    placed = [
-        n
-        | {
-            "x": scale(positions[n["id"]][0], min(xs), max(xs), w),
-            "y": scale(positions[n["id"]][1], min(ys), max(ys), h),
-            "r": round(4 + 14 * math.sqrt(n["events"] / top), 1),
-        }
-        for n in nodes
-    ]
+    placed = []
+    for n in nodes:
+        x = scale(positions[n["id"]][0], min(xs), max(xs), w)
+        r = round(4 + 14 * math.sqrt(n["events"] / top), 1)
+        right = x > w * 0.6  # labels of nodes on the right go to their left
+        placed.append(
+            n
+            | {
+                "x": x,
+                "y": scale(positions[n["id"]][1], min(ys), max(ys), h),
+                "r": r,
+                "label_x": round(x - r - 3 if right else x + r + 3, 1),
+                "anchor": "end" if right else "start",
+            }
+        )
     at = {n["id"]: n for n in placed}
     heaviest = max((e["events"] for e in edges), default=1)
     lines = []
     for edge in edges:
         a, b = at[edge["source"]], at[edge["target"]]
         conflict = sum(n for t, n in edge["types"].items() if QUAD.get(t, 1) >= 3)
+        # End the line at the target's rim, so the arrowhead shows.
+        dx, dy = b["x"] - a["x"], b["y"] - a["y"]
+        length = math.hypot(dx, dy) or 1.0
+        back = min(b["r"] + 2, length / 2)
+        x2, y2 = round(b["x"] - dx / length * back, 1), round(b["y"] - dy / length * back, 1)
         lines.append(
             edge
             | {
-                "x1": a["x"], "y1": a["y"], "x2": b["x"], "y2": b["y"],
+                "x1": a["x"], "y1": a["y"], "x2": x2, "y2": y2,
                 "width": round(0.8 + 5 * math.log1p(edge["events"]) / math.log1p(heaviest), 2),
                 "tone": "conflict" if conflict * 2 > edge["events"] else "cooperation",
             }
