@@ -1,0 +1,178 @@
+"""The attribution tagger: a small CNN over parse features that tags source, cue and content.
+
+Shared by serving (`pipeline/_attribution.py`) and training (`dateline.train.attribution`):
+the architecture is rebuilt here from the config stored beside the weights, so the two can
+never disagree. Input per document: the feature ids of `_attribution_features.doc_features`
+and spaCy's own token vectors (`doc.tensor`, computed by the parse anyway); output per token:
+a distribution over BIO tags for the three roles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, cast
+
+import numpy as np
+from thinc.api import (
+    LSTM,
+    HashEmbed,
+    Maxout,
+    Model,
+    Softmax,
+    chain,
+    clone,
+    concatenate,
+    expand_window,
+    residual,
+    with_array,
+    with_padded,
+)
+from thinc.types import Floats2d, Ragged
+
+from dateline.pipeline._attribution_features import COLUMNS
+
+ROLES = ("source", "cue", "content")
+TAGS = ("O", "B-source", "I-source", "B-cue", "I-cue", "B-content", "I-content")
+
+# Embedding rows and width per feature column (hashed ids: collisions are harmless).
+DEFAULT_CONFIG: dict[str, Any] = {
+    "rows": {
+        "norm": 5000, "suffix": 1000, "shape": 200, "lemma": 5000, "tag": 64, "dep": 64,
+        "ent": 64, "head": 5000, "verb1": 4000, "verb2": 2000, "verb3": 1000, "quote": 16,
+        "children": 256, "starts": 3000, "ends": 3000, "where": 16,
+    },
+    "small": 16,  # width of columns with <= 256 rows
+    "large": 32,  # width of the others
+    "tensor": 96,  # spaCy's token vectors (0: not used)
+    "width": 128,
+    "depth": 3,
+    "dropout": 0.2,
+}  # fmt: skip
+
+Inputs = list[tuple[np.ndarray, np.ndarray]]
+
+
+def build_tagger(config: dict[str, Any]) -> Model[Inputs, Floats2d]:
+    """Build the tagger: hashed embeddings + token vectors -> window CNN -> softmax."""
+    dropout = float(config.get("dropout", 0.0))
+    tables: list[Model[Any, Any]] = []
+    n_in = int(config["tensor"])
+    for j, name in enumerate(COLUMNS):
+        rows = int(config["rows"][name])
+        width = int(config["small"] if rows <= 256 else config["large"])
+        tables.append(HashEmbed(width, rows, seed=101 + j, column=j, dropout=dropout))
+        n_in += width
+    embed: Model[np.ndarray, Floats2d] = concatenate(*tables)
+    width = int(config["width"])
+    inputs = _join_inputs(embed, int(config["tensor"]))
+
+    def maxout(n_inputs: int) -> Model[Floats2d, Floats2d]:
+        return Maxout(width, n_inputs, nP=3, normalize=True, dropout=dropout)
+
+    encode = clone(
+        residual(chain(expand_window(window_size=1), maxout(3 * width))), int(config["depth"])
+    )
+    layers: list[Model[Any, Any]] = [inputs, with_array(chain(maxout(n_in), encode))]
+    if config.get("lstm"):
+        # A bidirectional LSTM carries context across a whole quotation or clause.
+        layers.append(residual(with_padded(LSTM(width, width, bi=True, dropout=dropout))))
+    layers += [with_array(Softmax(len(TAGS), width)), _flatten()]
+    model: Model[Inputs, Floats2d] = chain(*layers)
+    return model
+
+
+def _flatten() -> Model[Ragged, Floats2d]:
+    """The rows of a ragged batch as one array (and back for the gradient)."""
+
+    def forward(model: Model[Ragged, Floats2d], X: Ragged, is_train: bool) -> Any:
+        def backprop(dY: Floats2d) -> Ragged:
+            return Ragged(dY, X.lengths)
+
+        return cast(Floats2d, X.dataXd), backprop
+
+    return Model("attribution_flatten", forward)
+
+
+def _join_inputs(embed: Model[np.ndarray, Floats2d], tensor_width: int) -> Model[Inputs, Ragged]:
+    """A layer that embeds each document's feature ids and appends its token vectors."""
+
+    def forward(model: Model[Inputs, Ragged], docs: Inputs, is_train: bool) -> Any:
+        ids = np.concatenate([d[0] for d in docs]) if docs else np.zeros((0, len(COLUMNS)))
+        vectors, backprop_embed = model.layers[0](ids.astype(np.uint64), is_train)
+        if tensor_width:
+            rows = [_tensor(d[1], len(d[0]), tensor_width) for d in docs]
+            extra = model.ops.asarray2f(cast(Any, np.concatenate(rows))) if rows else None
+            if extra is not None:
+                vectors = model.ops.xp.hstack([vectors, extra])
+        width = model.layers[0].get_dim("nO")
+        lengths = model.ops.asarray1i([len(d[0]) for d in docs])
+
+        def backprop(d_vectors: Ragged) -> Inputs:
+            backprop_embed(cast(Floats2d, d_vectors.dataXd)[:, :width])
+            return []
+
+        return Ragged(vectors, lengths), backprop
+
+    def init(model: Model[Inputs, Ragged], X: Any = None, Y: Any = None) -> None:
+        model.layers[0].initialize()
+        model.set_dim("nO", model.layers[0].get_dim("nO") + tensor_width)
+
+    return Model("attribution_inputs", forward, init=init, layers=[embed], dims={"nO": None})
+
+
+def _tensor(tensor: np.ndarray, n: int, width: int) -> np.ndarray:
+    """spaCy's token vectors, or zeros when the pipeline produced none of that width."""
+    if tensor is None or tensor.shape != (n, width):
+        return np.zeros((n, width), dtype=np.float32)
+    return tensor.astype(np.float32)
+
+
+def decode(probs: np.ndarray) -> np.ndarray:
+    """Most likely valid BIO tag sequence (Viterbi: I-x only after B-x or I-x)."""
+    n = len(probs)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    scores = np.log(np.clip(probs, 1e-9, 1.0))
+    allowed = _ALLOWED
+    back = np.zeros((n, len(TAGS)), dtype=np.int64)
+    best = np.where(_START_OK, scores[0], -np.inf)
+    for i in range(1, n):
+        cand = best[:, None] + allowed
+        back[i] = cand.argmax(axis=0)
+        best = cand[back[i], np.arange(len(TAGS))] + scores[i]
+    out = np.zeros(n, dtype=np.int64)
+    out[-1] = int(best.argmax())
+    for i in range(n - 1, 0, -1):
+        out[i - 1] = back[i, out[i]]
+    return out
+
+
+def _transitions() -> tuple[np.ndarray, np.ndarray]:
+    allowed = np.zeros((len(TAGS), len(TAGS)))
+    start = np.ones(len(TAGS), dtype=bool)
+    for j, tag in enumerate(TAGS):
+        if tag.startswith("I-"):
+            start[j] = False
+            role = tag[2:]
+            for i, prev in enumerate(TAGS):
+                if prev[2:] != role:
+                    allowed[i, j] = -np.inf
+    return allowed, start
+
+
+_ALLOWED, _START_OK = _transitions()
+
+
+def tag_spans(tags: Sequence[int] | np.ndarray) -> list[tuple[str, int, int]]:
+    """(role, first token, last token + 1) for each tagged span."""
+    spans: list[tuple[str, int, int]] = []
+    for i, t in enumerate(tags):
+        name = TAGS[int(t)]
+        if name == "O":
+            continue
+        role = name[2:]
+        if name.startswith("I-") and spans and spans[-1][0] == role and spans[-1][2] == i:
+            spans[-1] = (role, spans[-1][1], i + 1)
+        else:
+            spans.append((role, i, i + 1))
+    return spans

@@ -1,0 +1,84 @@
+"""The attribution model's MODEL_CARD.md, written by training so its figures stay true."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from dateline.train._common import git_commit
+
+_CARD = """# attribution: who said what (source, cue, content)
+
+Written by `python -m dateline.train attribution` on {date} from commit {commit}.
+
+## What it does
+Finds attributions in news text: the **cue** (verbal, nominal, "according to", colon and dash
+signatures), the **source** and the **content** (in one or more pieces: "“A,” he said, “B.”"),
+tied together, as PolNeAR annotates them. Used by the `quotes` stage
+(`dateline/pipeline/quotes.py`), which resolves the source to a speaker and decides whether
+the content is direct speech.
+
+## How
+1. A tagger: per token, hashed embeddings of the token and of its place in the spaCy parse
+   (the verbs above it and the relation under each, the verb argument it starts or ends,
+   inside a quotation or not, sentence and paragraph edges) joined to spaCy's own token
+   vectors (`doc.tensor`, already computed by the parse), a window CNN (width {width},
+   depth {depth}) and a softmax over BIO tags for source, cue and content, decoded with
+   Viterbi (an I tag only after its B).
+2. A linker: logistic regression over hashed (span, cue) features (side, distance in tokens
+   and sentences, cues between, the parse path between their heads, the cue's lemma,
+   quotation marks, paragraph breaks) ties each source and content span to a cue.
+
+Inference is numpy (thinc, which spaCy ships); no torch.
+
+## Training data and licence
+PolNeAR v1.0.0 (Newell, Margolin and Ruths, LREC 2018), political news from seven US
+publishers, 2015-2016: {n_train} train texts for training, the 84 dev texts for choosing
+the epoch. **PolNeAR states no data licence: research use only.** The weights are derived from
+it; check that your use fits before you redistribute them. No test split was used or seen.
+
+## Dev figures (PolNeAR dev, exact match, Citron's definitions, percent)
+| | P | R | F1 |
+|---|---|---|---|
+{rows}
+
+Best epoch {epoch}; training took {minutes:.0f} minutes on 2 shared CPU cores.
+The reference scorer (`../shared/score/polnear.py`) gives the same figures on the same
+predictions (`tests/train/test_attribution.py`).
+
+## Known failure modes
+- Cues outside what PolNeAR's annotators call attribution (and the reverse): PolNeAR counts
+  votes, resolutions and placards as attributions; the model follows it.
+- Exact content boundaries: a content that starts or stops one word away from the
+  annotator's (a trailing "he said" clause, an adverbial inside or outside) counts as wrong.
+- Text far from US political news (other registers, translated state media) is out of domain;
+  the quotes stage keeps its rules for quotations and signatures the model leaves out.
+- Sources are spans, not people: speaker resolution (pronouns, roles) is done by the stage.
+
+## Inference cost
+One tagger pass per article over the parse's tokens plus a few pair scores per span; see
+DESIGN.md ("Attributed speech") for the time beside the spaCy parse.
+"""
+
+
+def write_card(
+    out: Path,
+    figures: dict[str, dict[str, float]],
+    *,
+    epoch: int,
+    minutes: float,
+    n_train: int,
+    width: int = 0,
+    depth: int = 0,
+) -> Path:
+    """Write MODEL_CARD.md beside the weights."""
+    rows = "\n".join(
+        f"| {kind} | {f['p']:.1f} | {f['r']:.1f} | {f['f1']:.1f} |" for kind, f in figures.items()
+    )
+    text = _CARD.format(
+        date=dt.date.today().isoformat(), commit=git_commit() or "unknown", rows=rows,
+        epoch=epoch, minutes=minutes, n_train=n_train, width=width, depth=depth,
+    )  # fmt: skip
+    path = out / "MODEL_CARD.md"
+    path.write_text(text, encoding="utf-8")
+    return path
