@@ -19,7 +19,7 @@ from dateline.model import Span
 from dateline.models import ModelInfo, load_model_info
 from dateline.pipeline._attribution_features import analyse
 from dateline.pipeline._attribution_link import Linked, link
-from dateline.pipeline._attribution_model import build_tagger, decode, tag_spans
+from dateline.pipeline._attribution_model import build_tagger, close_content, decode, tag_spans
 
 FORMAT = 1
 NAME = "attribution"
@@ -75,8 +75,11 @@ def tag_doc(doc: Any, model: AttributionModel) -> tuple[Any, list[tuple[str, int
         return parsed, []
     tensor = doc.tensor if getattr(doc, "tensor", None) is not None else None
     probs = model.tagger.predict([(parsed.features, tensor)])
-    tags = decode(np.asarray(probs))
-    return parsed, tag_spans(tags)
+    tags = decode(np.asarray(probs), stay=float(model.config.get("content_stay", 0.0)))
+    spans = tag_spans(tags)
+    if model.config.get("close_content"):
+        spans = close_content(spans, parsed.head, parsed.sent, parsed.right, parsed.punct)
+    return parsed, spans
 
 
 def find_attributions(doc: Any, model: AttributionModel) -> list[Found]:

@@ -19,6 +19,7 @@ from spacy.attrs import (
     ENT_IOB,
     ENT_TYPE,
     HEAD,
+    IS_PUNCT,
     LEMMA,
     NORM,
     POS,
@@ -78,6 +79,8 @@ class Parsed:
     sent: np.ndarray  # sentence number
     para: np.ndarray  # paragraph number (a line break starts one)
     quote: np.ndarray  # 1 for quotation marks, 0 otherwise
+    right: np.ndarray  # the last token of each token's subtree
+    punct: np.ndarray  # 1 for punctuation
 
 
 def doc_features(doc: Any) -> np.ndarray:
@@ -90,7 +93,7 @@ def analyse(doc: Any) -> Parsed:
     n = len(doc)
     if n == 0:
         empty = np.zeros(0, dtype=np.int64)
-        return Parsed(np.zeros((0, len(COLUMNS)), dtype=np.uint64), *([empty] * 5))
+        return Parsed(np.zeros((0, len(COLUMNS)), dtype=np.uint64), *([empty] * 7))
     arr = doc.to_array(_ATTRS)
     norm, suffix, shape, lemma, tag, dep, iob, etype, rel, pos = (arr[:, i] for i in range(10))
     idx = np.arange(n)
@@ -161,7 +164,8 @@ def analyse(doc: Any) -> Parsed:
     ).astype(np.uint64)  # fmt: skip
     marks = (quote == strings("open")) | (quote == strings("close"))
     para = np.cumsum(quote == strings("para"))
-    return Parsed(features, head, depth, sent_id, para, marks.astype(np.int64))
+    punct = doc.to_array([IS_PUNCT]).reshape(-1).astype(np.int64)
+    return Parsed(features, head, depth, sent_id, para, marks.astype(np.int64), right, punct)
 
 
 def _edge_feature(

@@ -138,9 +138,17 @@ def candidates(cues: Sequence[TokenSpan], span: TokenSpan, parsed: Parsed) -> li
 
 
 def link(
-    doc: Any, parsed: Parsed, spans: Sequence[tuple[str, int, int]], weights: np.ndarray
+    doc: Any,
+    parsed: Parsed,
+    spans: Sequence[tuple[str, int, int]],
+    weights: np.ndarray,
+    thresholds: dict[str, float] | None = None,
 ) -> list[Linked]:
-    """Group (role, start, end) token spans into attributions around their cues."""
+    """Group (role, start, end) token spans into attributions around their cues.
+
+    A span joins its best cue when the pair's score (a logit) exceeds the role's threshold.
+    """
+    limits = thresholds or {}
     layout = Layout.of(spans)
     cues = layout.cues
     found = [Linked(cue) for cue in cues]
@@ -158,7 +166,7 @@ def link(
             for k in options
         ]
         i = int(np.argmax(scores))
-        if scores[i] <= 0:
+        if scores[i] <= limits.get(role, 0.0):
             continue
         k = options[i]
         if role == "content":

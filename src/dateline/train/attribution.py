@@ -182,7 +182,10 @@ def train_tagger(
             loss += float(-(np.log(np.clip(np.asarray(probs), 1e-9, 1.0)) * truth).sum())
             backprop((probs - truth) / len(truth))
             model.finish_update(optimizer)
-        scores = evaluate(AttributionModel(model, linker, config), dev)
+        # Scored (and kept) with the running average of the weights, as spaCy does.
+        with model.use_params(optimizer.averages):
+            scores = evaluate(AttributionModel(model, linker, config), dev)
+            weights = model.to_bytes()
         mean = sum(scores[r]["f1"] for r in ("source", "cue", "content")) / 3
         log(
             f"epoch {epoch}: loss {loss:.0f}, dev exact F1 "
@@ -190,7 +193,7 @@ def train_tagger(
             + f" ({time.perf_counter() - started:.0f}s)"
         )
         if best is None or mean > best[0]:
-            best = (mean, model.to_bytes(), scores, epoch)
+            best = (mean, weights, scores, epoch)
     assert best is not None
     model.from_bytes(best[1])
     return model, best[2], best[3]
