@@ -161,7 +161,19 @@ class Event:
     place: Span | None = None
     date: DateInfo = field(default_factory=DateInfo)
     date_ref: Span | None = None  # the time expression that dated it
-    confidence: float = 1.0
+    confidence: float = 1.0  # calibrated chance that the event is right (type and all)
+    said_by: tuple[Participant, ...] = ()  # whose claim it is, when told in someone's words
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveRecord:
+    """Where the exact bytes an article was extracted from are kept: one WARC record."""
+
+    file: str  # the WARC file (absolute path)
+    record_id: str  # its WARC-Record-ID, without the angle brackets
+    offset: int  # byte offset of the record (of its gzip member) in the file
+    url: str | None = None  # the final URL after redirects
+    fetched: str | None = None  # when it was fetched (ISO 8601, UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,8 +191,9 @@ class Article:
     raw_hash: str | None = None  # hash of the input record, for resumable ingest
     notes: tuple[Note, ...] = ()
     debris: tuple[str, ...] = ()  # lines removed as web debris (kept for audit)
-    language: str = "en"
+    language: str = "en"  # ISO 639-1 code, detected when the article is cleaned
     stages: tuple[str, ...] = ()  # names of the stages that have run, in order
+    archived: ArchiveRecord | None = None  # the WARC record of a page dateline fetched
     sentences: tuple[Span, ...] = ()
     tokens: tuple[Span, ...] = ()
     mentions: tuple[Mention, ...] = ()
@@ -212,6 +225,8 @@ class RawDocument:
     # A date known only from how the document was obtained (a WARC record's crawl date):
     # used, as origin "record", when neither the document nor its text gives one.
     fallback_date: str | None = None
+    author: str | None = None  # an author given by the container (a feed entry)
+    archived: ArchiveRecord | None = None  # the WARC record the document was read from
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +241,12 @@ class Entity:
     country: str | None = None  # ISO 3166-1 alpha-3, as PLOVER uses
     sector: str | None = None  # PLOVER sector code: GOV, MIL, REB, ...
     wikidata: str | None = None
+    # Places only (link/geocode.py): the GeoNames entry, its point and ASCII display name.
+    geonameid: int | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    geo_name: str | None = None
+    geo_feature: str | None = None  # country, admin1, city or continent
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,6 +286,8 @@ class EventRecord:
     place: str | None = None  # entity id
     date: DateInfo = field(default_factory=DateInfo)
     alternatives: tuple[tuple[str, str], ...] = ()  # (field, conflicting value) pairs
+    confidence: float = 1.0  # the most confident of its per-article events
+    said_by: tuple[str, ...] = ()  # entity ids of those whose claim it is (mode allege)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from dateline.languages import language_name, stage_report
 from dateline.model import Article, DateInfo, EventRecord, Evidence, Quantity, Span, to_dict
 
 if TYPE_CHECKING:
@@ -44,6 +45,9 @@ def article_summary(article: Article) -> dict[str, Any]:
         "url": article.url,
         "published": date_view(article.published),
         "notes": [{"kind": n.kind, "text": n.text} for n in article.notes],
+        "language": article.language,
+        "language_name": language_name(article.language),
+        "archived": to_dict(article.archived) if article.archived else None,
     }
 
 
@@ -56,6 +60,7 @@ def article_view(article: Article) -> dict[str, Any]:
             "text": text,
             "debris_removed": list(article.debris),
             "stages": list(article.stages),
+            "stages_not_run": stage_report(article)["not_run"],
             "sentences": [{"start": s.start, "end": s.end} for s in article.sentences],
             "token_count": len(article.tokens),
             "entities": [
@@ -153,13 +158,14 @@ def event_view(article: Article, event: Any) -> dict[str, Any]:
         "date_ref": span_view(article, event.date_ref),
         "evidence": span_view(article, event.evidence),
         "confidence": event.confidence,
+        "said_by": people(event.said_by),
     }
 
 
 def event_record_view(store: Store, record: EventRecord) -> dict[str, Any]:
     """Render a merged event: participants by name, and every source with its evidence."""
     places = {record.place} | {v for f, v in record.alternatives if f == "place"}
-    people = {*record.actors, *record.recipients, *record.attendees}
+    people = {*record.actors, *record.recipients, *record.attendees, *record.said_by}
     names = _entities_by_id(store, (people | places) - {None})
 
     def who(ids: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -204,6 +210,8 @@ def event_record_view(store: Store, record: EventRecord) -> dict[str, Any]:
         "actors": who(record.actors),
         "recipients": who(record.recipients),
         "attendees": who(record.attendees),
+        "said_by": who(record.said_by),
+        "confidence": record.confidence,
         "sources": sources,
         "source_count": len(sources),
         "alternatives": alternatives,

@@ -16,15 +16,16 @@ import math
 import re
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from dateline.languages import WORD as _WORD
+from dateline.languages import stop_words, strip_marks
 from dateline.model import Article, Group
 from dateline.readers._bytes import content_hash
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 _STOP = frozenset(
     """a about above after again against all also am an and any are as at be because been
     before being below between both but by can could did do does doing down during each few
@@ -73,9 +74,11 @@ def features(article: Article, *, entity_weight: float = 2.0) -> Features:
     """Content words and names of an article (names from its mentions, when annotated)."""
     feats = Features(article.id, _day(article.published.value))
     # Terms are interned: a corpus shares one string per term instead of one per article.
-    for word in _WORD.findall(article.text):
-        w = word.lower().removesuffix("'s")
-        if w not in _STOP and len(w) > 2:
+    # Words in any script (Unicode letters); stop words of the article's language too.
+    stop = _STOP if article.language == "en" else _STOP | stop_words(article.language)
+    for word in _WORD.findall(strip_marks(article.text)):
+        w = word.lower().replace("’", "'").removesuffix("'s")
+        if w not in stop and len(w) > 2:
             feats.terms[sys.intern(w)] += 1
     for mention in article.mentions:
         if mention.label in _ENTITY_LABELS:
@@ -261,8 +264,16 @@ def connected_components(ids: Sequence[str], edges: Sequence[tuple[str, str]]) -
     return list(groups.values())
 
 
-def same_event_groups(articles: Sequence[Article], cfg: LinkSettings | None = None) -> list[Group]:
-    """Group articles that report the same real-world event (singletons are not returned)."""
+def same_event_groups(
+    articles: Sequence[Article],
+    cfg: LinkSettings | None = None,
+    extra_pairs: Mapping[tuple[str, str], float] | None = None,
+) -> list[Group]:
+    """Group articles that report the same real-world event (singletons are not returned).
+
+    `extra_pairs` are edges TF-IDF cannot see, such as articles in different languages
+    (`dateline.link.crosslingual.crosslingual_pairs`), added to the similarities.
+    """
     cfg = cfg or LinkSettings()
     docs = [features(a, entity_weight=cfg.entity_weight) for a in articles]
     by_id = {d.id: d for d in docs}
@@ -274,6 +285,11 @@ def same_event_groups(articles: Sequence[Article], cfg: LinkSettings | None = No
         score = tfidf.cosine(a, b)
         if score >= cfg.same_event:
             sim[(a, b)] = score
+    # --- cross-lingual edges (feeds branch): kept apart from the TF-IDF scoring above ---
+    if extra_pairs:
+        from dateline.link.crosslingual import merge_edges
+
+        merge_edges(sim, {p: v for p, v in extra_pairs.items() if p[0] in by_id and p[1] in by_id})
     adjacency: dict[str, list[tuple[str, float]]] = defaultdict(list)
     for (a, b), score in sim.items():
         adjacency[a].append((b, score))

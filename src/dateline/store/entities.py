@@ -16,8 +16,20 @@ def replace_entities(store: Store, entities: Sequence[Entity]) -> None:
     with store.transaction() as conn:
         conn.execute("DELETE FROM entities")
         conn.executemany(
-            "INSERT INTO entities(id, kind, name, data) VALUES (?, ?, ?, ?)",
-            [(e.id, e.kind, e.name, json.dumps(to_dict(e), ensure_ascii=False)) for e in entities],
+            "INSERT INTO entities(id, kind, name, data, geonameid, latitude, longitude)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    e.id,
+                    e.kind,
+                    e.name,
+                    json.dumps(to_dict(e), ensure_ascii=False),
+                    e.geonameid,
+                    e.latitude,
+                    e.longitude,
+                )
+                for e in entities
+            ],
         )
 
 
@@ -43,6 +55,12 @@ def person_ids(store: Store) -> frozenset[str]:
     """Ids of the stored entities that are people."""
     rows = store.conn.execute("SELECT id FROM entities WHERE kind = 'PERSON'")
     return frozenset(r[0] for r in rows)
+
+
+def entity_kinds(store: Store) -> dict[str, tuple[str, str | None]]:
+    """Each stored entity's kind and country (ISO 3166-1 alpha-3), by id."""
+    rows = store.conn.execute("SELECT id, kind, data FROM entities")
+    return {r[0]: (r[1], json.loads(r[2]).get("country")) for r in rows}
 
 
 def entity_view(store: Store, entity: Entity) -> dict[str, Any]:
