@@ -35,12 +35,35 @@ class Found:
 
 
 @dataclass(frozen=True, slots=True)
+class StaticVectors:
+    """Word vectors by the hash of a token's NORM (a reduced copy of a spaCy vector table)."""
+
+    keys: np.ndarray  # sorted uint64 hashes of the words
+    rows: np.ndarray  # row of `table` for each key
+    table: np.ndarray  # (rows, width) float16
+
+    def lookup(self, doc: Any) -> np.ndarray:
+        """One vector per token of a Doc (zeros for a word without one)."""
+        from spacy.attrs import NORM
+
+        out = np.zeros((len(doc), self.table.shape[1]), dtype=np.float32)
+        if len(doc) == 0 or len(self.keys) == 0:
+            return out
+        norms = doc.to_array([NORM]).reshape(-1).astype(np.uint64)
+        at = np.minimum(np.searchsorted(self.keys, norms), len(self.keys) - 1)
+        hit = self.keys[at] == norms
+        out[hit] = self.table[self.rows[at[hit]]]
+        return out
+
+
+@dataclass(frozen=True, slots=True)
 class AttributionModel:
     """The loaded tagger and linker weights."""
 
     tagger: Any
     linker: np.ndarray
     config: dict[str, Any]
+    vectors: StaticVectors | None = None
 
     def find(self, doc: Any) -> list[Found]:
         """Attributions in a parsed Doc, in text order."""
@@ -65,7 +88,23 @@ def from_files(info: ModelInfo, config: dict[str, Any]) -> AttributionModel:
     tagger.initialize()
     tagger.from_bytes(info.file("tagger.bin").read_bytes())
     linker = np.load(info.file("linker.npy")).astype(np.float32)
-    return AttributionModel(tagger=tagger, linker=linker, config=config)
+    vectors = None
+    if config.get("static"):
+        with np.load(info.file("vectors.npz")) as table:
+            vectors = StaticVectors(table["keys"], table["rows"], table["table"])
+    return AttributionModel(tagger=tagger, linker=linker, config=config, vectors=vectors)
+
+
+def token_vectors(doc: Any, config: dict[str, Any], vectors: StaticVectors | None) -> np.ndarray:
+    """The tagger's dense input per token: spaCy's token vectors, then the static vectors."""
+    width = int(config["tensor"]) - int(config.get("static", 0))
+    tensor = getattr(doc, "tensor", None)
+    if tensor is None or tensor.shape != (len(doc), width):
+        tensor = np.zeros((len(doc), width), dtype=np.float32)
+    tensor = np.asarray(tensor, dtype=np.float32)
+    if vectors is None or not config.get("static"):
+        return tensor
+    return np.hstack([tensor, vectors.lookup(doc)])
 
 
 def tag_doc(doc: Any, model: AttributionModel) -> tuple[Any, list[tuple[str, int, int]]]:
@@ -73,7 +112,7 @@ def tag_doc(doc: Any, model: AttributionModel) -> tuple[Any, list[tuple[str, int
     parsed = analyse(doc)
     if len(doc) == 0:
         return parsed, []
-    tensor = doc.tensor if getattr(doc, "tensor", None) is not None else None
+    tensor = token_vectors(doc, model.config, model.vectors)
     probs = model.tagger.predict([(parsed.features, tensor)])
     tags = decode(np.asarray(probs), stay=float(model.config.get("content_stay", 0.0)))
     spans = tag_spans(tags)

@@ -113,7 +113,7 @@ def _subject(verb: Any) -> Any | None:
                 objects = [c for c in child.children if c.dep_ == "pobj"]
                 if objects:
                     return objects[0]
-        if node.dep_ in ("advcl", "conj", "xcomp") and node.head is not node:
+        if node.dep_ in ("advcl", "conj", "xcomp") and node.head != node:
             node = node.head
             continue
         break

@@ -24,12 +24,20 @@ from typing import Any
 
 import numpy as np
 
-from dateline.pipeline._attribution import FORMAT, NAME, AttributionModel, find_attributions
+from dateline.pipeline._attribution import (
+    FORMAT,
+    NAME,
+    AttributionModel,
+    StaticVectors,
+    find_attributions,
+    token_vectors,
+)
 from dateline.pipeline._attribution_features import Parsed, analyse
 from dateline.pipeline._attribution_link import BITS, Layout, candidates, pair_features
 from dateline.pipeline._attribution_model import DEFAULT_CONFIG, TAGS, build_tagger, tag_spans
 from dateline.train._attribution_card import write_card
 from dateline.train._attribution_score import score
+from dateline.train._attribution_vectors import describe, load_vectors, save_vectors
 from dateline.train._common import base_parser, fix_seeds, write_meta
 from dateline.train._polnear import GoldText, read_split, token_labels
 
@@ -79,12 +87,17 @@ def parse_split(
     return docs
 
 
-def make_examples(texts: Sequence[GoldText], docs: Sequence[Any]) -> list[Example]:
+def make_examples(
+    texts: Sequence[GoldText],
+    docs: Sequence[Any],
+    config: dict[str, Any],
+    vectors: StaticVectors | None = None,
+) -> list[Example]:
     """Features and BIO labels of parsed texts."""
     out = []
     for gold, doc in zip(texts, docs, strict=True):
         tags, owner = token_labels(doc, gold.attributions)
-        tensor = np.asarray(doc.tensor, dtype=np.float32)
+        tensor = token_vectors(doc, config, vectors)
         out.append(Example(gold, doc, analyse(doc), tensor, tags, owner))
     return out
 
@@ -154,6 +167,7 @@ def train_tagger(
     config: dict[str, Any],
     linker: np.ndarray,
     *,
+    vectors: StaticVectors | None = None,
     epochs: int,
     seed: int,
     batch: int = 8,
@@ -184,7 +198,7 @@ def train_tagger(
             model.finish_update(optimizer)
         # Scored (and kept) with the running average of the weights, as spaCy does.
         with model.use_params(optimizer.averages):
-            scores = evaluate(AttributionModel(model, linker, config), dev)
+            scores = evaluate(AttributionModel(model, linker, config, vectors), dev)
             weights = model.to_bytes()
         mean = sum(scores[r]["f1"] for r in ("source", "cue", "content")) / 3
         log(
@@ -207,6 +221,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, help="keep parses here between runs")
     parser.add_argument("--width", type=int, default=DEFAULT_CONFIG["width"])
     parser.add_argument("--depth", type=int, default=DEFAULT_CONFIG["depth"])
+    parser.add_argument("--lstm", action="store_true", help="add a BiLSTM over the CNN")
+    parser.add_argument(
+        "--vectors", type=Path, help="a spaCy vector table (vocab folder or wheel) to add"
+    )
+    parser.add_argument("--vector-width", type=int, default=64)
     args = parser.parse_args(argv)
     fix_seeds(args.seed)
     from dateline.pipeline.annotate import nlp_for
@@ -221,17 +240,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     def log(message: str) -> None:
         print(message, flush=True)
 
-    train = make_examples(train_texts, parse_split(train_texts, nlp, args.cache, "train", log))
-    dev = make_examples(dev_texts, parse_split(dev_texts, nlp, args.cache, "dev", log))
+    config = dict(DEFAULT_CONFIG, width=args.width, depth=args.depth, lstm=args.lstm)
+    vectors = None
+    if args.vectors is not None:
+        vectors = load_vectors(args.vectors, args.vector_width)
+        config.update(static=args.vector_width, tensor=config["tensor"] + args.vector_width)
+        log(f"static vectors: {describe(vectors)} from {args.vectors}")
+    train_docs = parse_split(train_texts, nlp, args.cache, "train", log)
+    train = make_examples(train_texts, train_docs, config, vectors)
+    dev_docs = parse_split(dev_texts, nlp, args.cache, "dev", log)
+    dev = make_examples(dev_texts, dev_docs, config, vectors)
     rows, labels = linker_pairs(train)
     linker = train_linker(rows, labels)
     log(f"linker: {len(rows)} (span, cue) pairs from train")
-    config = dict(DEFAULT_CONFIG, width=args.width, depth=args.depth)
     tagger, scores, epoch = train_tagger(
-        train, dev, config, linker, epochs=args.epochs, seed=args.seed, log=log
+        train, dev, config, linker, vectors=vectors, epochs=args.epochs, seed=args.seed, log=log
     )
     minutes = (time.perf_counter() - started) / 60
     save(args.out, tagger, linker, config)
+    if vectors is not None:
+        save_vectors(vectors, args.out)
     figures = {kind: {k: round(100 * v, 2) for k, v in s.items()} for kind, s in scores.items()}
     write_meta(
         args.out,
