@@ -125,3 +125,64 @@ def test_training_runs_on_a_tiny_slice(corpora_dir: Path, tmp_path: Path) -> Non
         for span in (found.cue, found.source, *found.content):
             if span is not None:
                 assert 0 <= span.start < span.end <= len(text)
+
+
+def _vector_folder(folder: Path, words: dict[str, list[float]]) -> Path:
+    """A spaCy vocab folder (vectors, key2row, strings.json) holding the given words."""
+    import numpy as np
+    from spacy.strings import StringStore
+    from spacy.vectors import Vectors
+
+    strings = StringStore(list(words))
+    table = Vectors(strings=strings, shape=(len(words), 3))
+    for word, vector in words.items():
+        table.add(word, vector=np.array(vector, dtype="f"))
+    folder.mkdir(parents=True)
+    table.to_disk(folder)
+    strings.to_disk(folder / "strings.json")
+    return folder
+
+
+def test_static_vectors_are_looked_up_by_norm(tmp_path: Path) -> None:
+    import numpy as np
+    import spacy
+
+    from dateline.train._attribution_vectors import load_vectors
+
+    words = {"said": [1.0, 0.0, 0.0], "claimed": [0.9, 0.1, 0.0], "Paris": [0.0, 0.0, 1.0],
+             "table": [0.0, 1.0, 0.2]}  # fmt: skip
+    vectors = load_vectors(_vector_folder(tmp_path / "vocab", words), width=2)
+    assert vectors.table.shape == (4, 2) and len(vectors.keys) == 3  # "Paris" is not lower-case
+    doc = spacy.blank("en")("She SAID it, he claimed, in Paris.")
+    out = vectors.lookup(doc)
+    assert out.shape == (len(doc), 2)
+    found = {t.text for t, row in zip(doc, out, strict=True) if np.abs(row).sum() > 0}
+    assert found == {"SAID", "claimed"}  # by NORM: "SAID" is "said"; no vector for "Paris"
+    # Close words stay close after the reduction: "said" nearer "claimed" than "table".
+    said, claimed = out[1], out[4]
+    table = vectors.table[vectors.rows[np.searchsorted(vectors.keys, doc.vocab.strings["table"])]]
+    assert np.linalg.norm(said - claimed) < np.linalg.norm(said - table.astype("f"))
+
+
+def test_training_with_static_vectors_ships_them(corpora_dir: Path, tmp_path: Path) -> None:
+    from dateline.pipeline._attribution import find_attributions, load_attribution_model
+    from dateline.pipeline.annotate import nlp_for
+    from dateline.settings import load_settings
+    from dateline.train.attribution import main
+
+    folder = _vector_folder(tmp_path / "vocab", {"said": [1, 0, 0], "told": [0.8, 0.2, 0.1]})
+    out = tmp_path / "models" / "attribution"
+    code = main(
+        ["--corpora", str(corpora_dir), "--limit", "1", "--epochs", "1", "--out", str(out),
+         "--width", "16", "--depth", "1", "--vectors", str(folder), "--vector-width", "2"]
+    )  # fmt: skip
+    assert code == 0
+    config = json.loads((out / "config.json").read_text())
+    assert config["static"] == 2 and config["tensor"] == 96 + 2
+    assert (out / "vectors.npz").is_file()
+    assert "static word vectors" in (out / "MODEL_CARD.md").read_text()
+    model = load_attribution_model(str(tmp_path / "models"))
+    assert model.vectors is not None and len(model.vectors.keys) == 2
+    text = "The senator told reporters that the vote would be held on Tuesday."
+    for found in find_attributions(nlp_for(load_settings())(text), model):
+        assert 0 <= found.cue.start < found.cue.end <= len(text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from dateline.train._common import git_commit
 
@@ -22,9 +23,9 @@ the content is direct speech.
 1. A tagger: per token, hashed embeddings of the token and of its place in the spaCy parse
    (the verbs above it and the relation under each, the verb argument it starts or ends,
    inside a quotation or not, sentence and paragraph edges) joined to spaCy's own token
-   vectors (`doc.tensor`, already computed by the parse), a window CNN (width {width},
-   depth {depth}) and a softmax over BIO tags for source, cue and content, decoded with
-   Viterbi (an I tag only after its B).
+   vectors (`doc.tensor`, already computed by the parse){static}, a window CNN (width
+   {width}, depth {depth}){lstm} and a softmax over BIO tags for source, cue and content,
+   decoded with Viterbi (an I tag only after its B).
 2. A linker: logistic regression over hashed (span, cue) features (side, distance in tokens
    and sentences, cues between, the parse path between their heads, the cue's lemma,
    quotation marks, paragraph breaks) ties each source and content span to a cue.
@@ -59,6 +60,10 @@ predictions (`tests/train/test_attribution.py`).
 One tagger pass per article over the parse's tokens plus a few pair scores per span; see
 DESIGN.md ("Attributed speech") for the time beside the spaCy parse.
 """
+_STATIC = """
+   and static word vectors (en_core_web_md's table, MIT licence, reduced to its first {width}
+   principal axes and to lower-case words: `vectors.npz`, looked up by the token's NORM)"""
+_LSTM = ", a bidirectional LSTM"
 
 
 def write_card(
@@ -68,8 +73,7 @@ def write_card(
     epoch: int,
     minutes: float,
     n_train: int,
-    width: int = 0,
-    depth: int = 0,
+    config: dict[str, Any],
 ) -> Path:
     """Write MODEL_CARD.md beside the weights."""
     rows = "\n".join(
@@ -77,7 +81,9 @@ def write_card(
     )
     text = _CARD.format(
         date=dt.date.today().isoformat(), commit=git_commit() or "unknown", rows=rows,
-        epoch=epoch, minutes=minutes, n_train=n_train, width=width, depth=depth,
+        epoch=epoch, minutes=minutes, n_train=n_train, width=config["width"],
+        depth=config["depth"], lstm=_LSTM if config.get("lstm") else "",
+        static=_STATIC.format(width=config["static"]) if config.get("static") else "",
     )  # fmt: skip
     path = out / "MODEL_CARD.md"
     path.write_text(text, encoding="utf-8")

@@ -173,8 +173,13 @@ def train_tagger(
     batch: int = 8,
     rate: float = 0.001,
     log: Any = print,
+    on_best: Any = None,
 ) -> tuple[Any, dict[str, dict[str, float]], int]:
-    """Train for some epochs; return the model of the best dev epoch, its scores and number."""
+    """Train for some epochs; return the model of the best dev epoch, its scores and number.
+
+    `on_best(model, scores, epoch)`, when given, is called (with the best weights in place)
+    each time an epoch beats the ones before: a long run stopped early keeps its best model.
+    """
     from thinc.api import Adam, fix_random_seed
 
     fix_random_seed(seed)
@@ -208,6 +213,9 @@ def train_tagger(
         )
         if best is None or mean > best[0]:
             best = (mean, weights, scores, epoch)
+            if on_best is not None:
+                with model.use_params(optimizer.averages):
+                    on_best(model, scores, epoch)
     assert best is not None
     model.from_bytes(best[1])
     return model, best[2], best[3]
@@ -253,31 +261,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows, labels = linker_pairs(train)
     linker = train_linker(rows, labels)
     log(f"linker: {len(rows)} (span, cue) pairs from train")
-    tagger, scores, epoch = train_tagger(
-        train, dev, config, linker, vectors=vectors, epochs=args.epochs, seed=args.seed, log=log
-    )
-    minutes = (time.perf_counter() - started) / 60
-    save(args.out, tagger, linker, config)
-    if vectors is not None:
-        save_vectors(vectors, args.out)
-    figures = {kind: {k: round(100 * v, 2) for k, v in s.items()} for kind, s in scores.items()}
-    write_meta(
-        args.out,
-        name=NAME,
-        format=FORMAT,
-        seed=args.seed,
-        epochs=args.epochs,
-        best_epoch=epoch,
-        train_texts=len(train),
-        dev_texts=len(dev),
-        training_minutes=round(minutes, 1),
-        dev_exact=figures,
-        data="PolNeAR v1.0.0 train (selection on dev); no data licence stated: research use",
-    )
-    write_card(
-        args.out, figures, epoch=epoch, minutes=minutes, n_train=len(train),
-        width=args.width, depth=args.depth,
+
+    def write(tagger: Any, scores: dict[str, dict[str, float]], epoch: int) -> None:
+        minutes = (time.perf_counter() - started) / 60
+        save(args.out, tagger, linker, config)
+        if vectors is not None:
+            save_vectors(vectors, args.out)
+        figures = {kind: {k: round(100 * v, 2) for k, v in s.items()} for kind, s in scores.items()}
+        write_meta(
+            args.out,
+            name=NAME,
+            format=FORMAT,
+            seed=args.seed,
+            epochs=args.epochs,
+            best_epoch=epoch,
+            train_texts=len(train),
+            dev_texts=len(dev),
+            training_minutes=round(minutes, 1),
+            dev_exact=figures,
+            data="PolNeAR v1.0.0 train (selection on dev); no data licence stated: research use",
+        )
+        write_card(
+            args.out, figures, epoch=epoch, minutes=minutes, n_train=len(train), config=config
+        )
+
+    _, _, epoch = train_tagger(
+        train, dev, config, linker, vectors=vectors, epochs=args.epochs, seed=args.seed, log=log,
+        on_best=write,
     )  # fmt: skip
+    minutes = (time.perf_counter() - started) / 60
     log(f"best epoch {epoch}; wrote {args.out} ({minutes:.0f} min)")
     return 0
 
