@@ -186,3 +186,34 @@ def test_training_with_static_vectors_ships_them(corpora_dir: Path, tmp_path: Pa
     text = "The senator told reporters that the vote would be held on Tuesday."
     for found in find_attributions(nlp_for(load_settings())(text), model):
         assert 0 <= found.cue.start < found.cue.end <= len(text)
+
+
+def test_decode_is_the_best_valid_tag_sequence() -> None:
+    """Viterbi against every sequence of up to 4 tags: the valid one of highest score."""
+    import itertools
+
+    import numpy as np
+
+    from dateline.pipeline._attribution_model import TAGS, decode
+
+    def valid(seq: tuple[int, ...]) -> bool:
+        for k, t in enumerate(seq):
+            if TAGS[t].startswith("I-") and (k == 0 or TAGS[seq[k - 1]][2:] != TAGS[t][2:]):
+                return False
+        return True
+
+    def total(seq: tuple[int, ...], logp: np.ndarray, stay: float) -> float:
+        bonus = sum(stay for k in range(1, len(seq)) if TAGS[seq[k]] == "I-content")
+        return float(sum(logp[k, t] for k, t in enumerate(seq))) + bonus
+
+    rng = np.random.default_rng(7)
+    for _ in range(40):
+        n = int(rng.integers(1, 5))
+        probs = rng.dirichlet(np.full(len(TAGS), 0.4), size=n)
+        stay = float(rng.choice([0.0, 1.0, 3.0]))
+        logp = np.log(np.clip(probs, 1e-9, 1.0))
+        seqs = [s for s in itertools.product(range(len(TAGS)), repeat=n) if valid(s)]
+        want = max(total(s, logp, stay) for s in seqs)
+        got = tuple(int(t) for t in decode(probs, stay))
+        assert valid(got) and abs(total(got, logp, stay) - want) < 1e-9
+    assert decode(np.zeros((0, len(TAGS))), 1.0).shape == (0,)
