@@ -262,3 +262,34 @@ def test_a_missing_model_is_dl003(tmp_path: Path) -> None:
     with pytest.raises(ModelError) as info:
         load_attribution_model(str(tmp_path))
     assert info.value.code == "DL003"
+
+
+def test_signed_quotations_and_transcript_labels(session_settings: Settings) -> None:
+    """“...” ― Name lines and a transcript's repeated speaker labels are attributions; a
+    one-off label ("VIDEO:", "CLARIFICATION:") is not."""
+    from dateline.pipeline._attribution_rules import rule_quotes
+    from dateline.pipeline.annotate import annotate
+
+    text = (
+        "Readers told us what they think.\n\n"
+        "“He has never listened to people like us, and it shows every day.” ― Maria Lopez\n"
+        "“I will vote for the first time this year because of him.”\xa0― Carla Ruiz.\n\n"
+        'Partial transcript:\n\n"WALLACE: Will she be at the debate tomorrow night?\n\n'
+        '"PENCE: Well, look, nobody has invited her to come to the debate.\n\n'
+        '"WALLACE: Then who has the campaign invited?\n\n'
+        '"PENCE: People who work hard every day.\n\n'
+        "VIDEO: The governor speaks to reporters after the rally.\n"
+    )
+    article = annotate(Article(id="s", text=text, source_path="s"), settings=session_settings)
+    found = {
+        (text[q.source.start : q.source.end], text[q.cue.start : q.cue.end], q.direct)
+        for q in rule_quotes(article, article.doc)
+        if q.source and q.cue
+    }
+    for want in [("Maria Lopez", "―", True), ("Carla Ruiz", "―", True),
+                 ("WALLACE", ":", True), ("PENCE", ":", True)]:  # fmt: skip
+        assert want in found, found
+    assert not any(source == "VIDEO" for source, _, _ in found)
+    contents = [text[q.content.start : q.content.end] for q in rule_quotes(article, article.doc)]
+    assert "“I will vote for the first time this year because of him.”" in contents
+    assert "Well, look, nobody has invited her to come to the debate." in contents

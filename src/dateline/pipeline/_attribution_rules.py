@@ -9,13 +9,15 @@ quotes):
    quotation after the cue clause in the same paragraph kept as a further fragment;
 3. "according to X" with the rest of the clause as content;
 4. "expressed (his) confidence/hope/concern in/that ...";
-5. embedded posts ("... ― Name (@handle)") and "Name: statement" lines.
+5. embedded posts ("... ― Name (@handle)"), quotations signed on their own line
+   ("“...” ― Name"), transcript speaker labels ("PENCE: ...") and "Name: statement" lines.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import replace
 from typing import Any
 
@@ -278,6 +280,18 @@ def _credible_source(head: Any) -> bool:
 _TWEET = re.compile(
     r"^(?P<content>[^\n]{8,}?)\s*(?P<cue>[―—])\s*(?P<source>[^()\n]{2,60}?\(@\w+\))", re.MULTILINE
 )
+# A quotation signed on its own line: “...” ― Name (collected readers' posts, epigraphs).
+_EPIGRAPH = re.compile(
+    r"(?P<content>[“\"][^\n“”\"]{8,}[”\"])[\s\xa0]*(?P<cue>[―—])[\s\xa0]*"
+    r"(?P<source>[A-Z][\w’'.-]*?[\w’'-](?:[ \xa0][A-Z][\w’'.-]*?[\w’'-]){0,3})\.?[\s\xa0]*$",
+    re.MULTILINE,
+)
+# A transcript's speaker labels ("PENCE: Well, look, ..."), a paragraph each.
+_SPEAKER_LABEL = re.compile(
+    r"^[\"“]?(?P<source>[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,2})(?P<cue>:)[ \t]+"
+    r"(?P<content>\S[^\n]*?)[\"”]?[ \t]*$",
+    re.MULTILINE,
+)
 _COLON = re.compile(
     r"^(?P<source>[A-Z][^:\n]{1,60}?)(?P<cue>:)\s+(?P<content>\S[^\n]{8,})$", re.MULTILINE
 )
@@ -294,8 +308,10 @@ def _from_match(m: re.Match[str]) -> Quote:
 
 
 def _signatures(article: Article, text: str) -> list[Quote]:
-    """Embedded posts ("... ― Name (@handle)") and "Name: statement" lines."""
+    """Embedded posts ("... ― Name (@handle)"), signed quotations ("“...” ― Name") and
+    "Name: statement" lines."""
     quotes = [_from_match(m) for m in _TWEET.finditer(text)]
+    quotes += [_from_match(m) for m in _EPIGRAPH.finditer(text)]
     names = {(x.start, x.end) for x in article.mentions if x.label in ("PERSON", "ORG")}
     quotes += [
         _from_match(m)
@@ -303,6 +319,17 @@ def _signatures(article: Article, text: str) -> list[Quote]:
         if (m.start("source"), m.end("source")) in names
     ]
     return quotes
+
+
+def _transcript(text: str) -> list[Quote]:
+    """A transcript's turns ("PENCE: ...", a label used at least twice), each one paragraph.
+
+    Transcripts open each paragraph with a quotation mark they never close, so the turn is
+    not completed to a quotation: it runs from after the label to the end of the line.
+    """
+    labels = list(_SPEAKER_LABEL.finditer(text))
+    said = Counter(m.group("source") for m in labels)
+    return [_from_match(m) for m in labels if said[m.group("source")] >= 2]
 
 
 def _is_quoted(text: str, span: Span) -> bool:
@@ -390,6 +417,10 @@ def _complete_quotation(text: str, quote: Quote, spans: list[Span]) -> Quote:
     return quote
 
 
+def _overlap(a: Span, b: Span) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
 def _drop_nested(quotes: list[Quote]) -> list[Quote]:
     """Keep one attribution per content: an outer one absorbs a cue found inside its content."""
     quotes.sort(key=lambda q: (q.content.start, -(q.content.end - q.content.start)))
@@ -414,6 +445,8 @@ def rule_quotes(article: Article, doc: Any) -> list[Quote]:
     found += _direct(doc, text, found)
     spans = quoted_spans(text)
     found = [_complete_quotation(text, q, spans) for q in found]
+    turns = _transcript(text)
+    found = [q for q in found if not any(_overlap(q.content, t.content) for t in turns)] + turns
     pieces = {(f.start, f.end) for q in found for f in q.fragments}
     return [q for q in found if (q.content.start, q.content.end) not in pieces]
 
