@@ -293,3 +293,31 @@ def test_signed_quotations_and_transcript_labels(session_settings: Settings) -> 
     contents = [text[q.content.start : q.content.end] for q in rule_quotes(article, article.doc)]
     assert "“I will vote for the first time this year because of him.”" in contents
     assert "Well, look, nobody has invited her to come to the debate." in contents
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        ("Michael Mulgrew, president of the United Federation of Teachers, which represents "
+         "city educators, said he was pleased.", "Michael Mulgrew, president of the United "
+         "Federation of Teachers"),
+        ("Trump, speaking to a veterans group in Virginia, said the system was broken.", "Trump"),
+        ("Some Republicans, including Senator Lamar Alexander, said the bill was dead.",
+         "Some Republicans"),
+        ("Kenneth Baer, a former official who runs Crosscut Strategies, said it would pass.",
+         "Kenneth Baer, a former official who runs Crosscut Strategies"),
+    ],
+)  # fmt: skip
+def test_a_source_ends_before_the_clauses_set_off_from_it(
+    session_settings: Settings, text: str, source: str
+) -> None:
+    """PolNeAR's sources keep an appositive and a restrictive clause, not ", which ..." or
+    ", speaking to ..."."""
+    from dateline.model import Span
+    from dateline.pipeline._attribution_rules import cue_subject
+    from dateline.pipeline.annotate import nlp_for
+
+    at = text.index(" said") + 1
+    found, own = cue_subject(nlp_for(session_settings)(text), text, Span(at, at + 4))
+    assert found is not None and own
+    assert text[found.start : found.end] == source

@@ -122,10 +122,32 @@ def _subject(verb: Any) -> Any | None:
     return None
 
 
+_ASIDES = frozenset({"relcl", "acl", "advcl"})
+_ASIDE_MARKS = frozenset({",", "―", "—", "–", "("})
+
+
 def _source_span(subject: Any) -> Span | None:
-    # The whole noun phrase, without a relative clause that follows it.
-    tokens = [t for t in subject.subtree if not (t.dep_ == "relcl" or t.head.dep_ == "relcl")]
-    return _span_of(tokens)
+    """The source's noun phrase, without the clauses set off from it.
+
+    Dropped: a relative clause on the head itself ("officials who spoke"), and anywhere in
+    the phrase a clause or "including ..." after a comma or dash (", which represents ...",
+    ", speaking to veterans"), as PolNeAR's sources end before them; an appositive stays.
+    """
+    dropped: set[int] = set()
+    for t in subject.subtree:
+        if t.i in dropped or t == subject:
+            continue
+        first = t.left_edge
+        set_off = first.i > 0 and first.nbor(-1).text in _ASIDE_MARKS
+        aside = t.dep_ in _ASIDES or (t.dep_ == "prep" and t.lower_ == "including")
+        if (t.dep_ == "relcl" and t.head == subject) or (aside and set_off):
+            dropped.update(x.i for x in t.subtree)
+            if set_off and first.i - 1 > subject.left_edge.i:
+                dropped.add(first.i - 1)
+    kept = [t for t in subject.subtree if t.i not in dropped]
+    while len(kept) > 1 and kept[-1].text in (",", "―", "—", "–"):
+        kept.pop()  # the comma that closed a dropped clause
+    return _span_of(kept)
 
 
 def _cue_span(verb: Any) -> Span:
