@@ -118,7 +118,11 @@ def test_training_runs_on_a_tiny_slice(corpora_dir: Path, tmp_path: Path) -> Non
     meta = json.loads((out / "meta.json").read_text())
     assert meta["name"] == "attribution" and meta["format"] == 1 and meta["train_texts"] == 2
     assert set(meta["dev_exact"]) == {"source", "cue", "content", "attribution"}
-    assert "research use" in (out / "MODEL_CARD.md").read_text()
+    card = (out / "MODEL_CARD.md").read_text()
+    assert "research use" in card
+    # The card names the command that rebuilds this very model.
+    assert "attribution --epochs 1 --width 16 --depth 1` " in card and "(seed 3)" in card
+    assert "--lstm" not in card and "--vectors" not in card
     model = load_attribution_model(str(tmp_path))
     text = "The senator said that the vote would be held on Tuesday, according to aides."
     for found in find_attributions(nlp_for(load_settings())(text), model):

@@ -282,8 +282,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             data="PolNeAR v1.0.0 train (selection on dev); no data licence stated: research use",
         )
         write_card(
-            args.out, figures, epoch=epoch, minutes=minutes, n_train=len(train), config=config
-        )
+            args.out, figures, epoch=epoch, epochs=args.epochs, seed=args.seed, minutes=minutes,
+            n_train=len(train), config=config,
+        )  # fmt: skip
 
     _, _, epoch = train_tagger(
         train, dev, config, linker, vectors=vectors, epochs=args.epochs, seed=args.seed, log=log,
