@@ -50,7 +50,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from dateline.errors import DatelineError, ExtractionWarning, MissingDependency, PipelineError
+from dateline.errors import DatelineError, InputWarning, MissingDependency, PipelineError
 from dateline.ingest import process_guarded
 from dateline.link.dedup import band_keys, confirm_copy, shingles, signature
 from dateline.link.run import copy_groups
@@ -190,7 +190,7 @@ def process_chunk(chunk: Sequence[Item], pipeline: Pipeline) -> Iterator[Item]:
         places.setdefault(key, []).append((file_no, record_no))
     articles, errors = process_guarded(raws, pipeline, where="a Spark task")
     # DL017 warnings concern articles that were kept: they are not error rows.
-    errors = [e for e in errors if not isinstance(e, ExtractionWarning)]
+    errors = [e for e in errors if not isinstance(e, InputWarning)]
     for article in articles:
         file_no, record_no = places[(article.raw_hash or "", article.source_path)].pop(0)
         data = json.dumps(to_dict(replace(article, doc=None)), ensure_ascii=False)

@@ -9,22 +9,39 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from dateline.languages import language_name, stage_report
-from dateline.model import Article, DateInfo, EventRecord, Evidence, Quantity, Span, to_dict
+from dateline.model import (
+    GUESS_ORIGINS,
+    Article,
+    DateInfo,
+    EventRecord,
+    Evidence,
+    Quantity,
+    Span,
+    to_dict,
+)
 
 if TYPE_CHECKING:
     from dateline.store import Store
 
 
 def date_view(date: DateInfo) -> dict[str, Any]:
-    """Render a date with its origin and granularity."""
+    """Render a date with its origin, granularity and whether it is firm (not a guess)."""
     view: dict[str, Any] = {
         "value": date.value,
         "origin": date.origin,
         "granularity": date.granularity,
+        "firm": date.value is not None and date.origin not in GUESS_ORIGINS,
     }
     if date.twin_id:
         view["twin_id"] = date.twin_id
     return view
+
+
+def origin_text(date: dict[str, Any]) -> str:
+    """A rendered date's origin for text output, marked when it is a guess."""
+    if date.get("value") is None:
+        return str(date["origin"])
+    return str(date["origin"]) + ("" if date.get("firm") else " (guess)")
 
 
 def span_view(article: Article, span: Span | None) -> dict[str, Any] | None:
@@ -34,15 +51,31 @@ def span_view(article: Article, span: Span | None) -> dict[str, Any] | None:
     return {"text": article.text[span.start : span.end], "start": span.start, "end": span.end}
 
 
+def article_label(title: str | None, text: str) -> str:
+    """What to call an article: its title, else "(untitled) " and its first 80 characters.
+
+    Never its file path (a server's paths are not for a page). `store.groups` builds the
+    same label in SQL.
+    """
+    if title:
+        return title
+    head = " ".join(text[:80].split())
+    return f"(untitled) {head}…" if len(text) > 80 else f"(untitled) {head}"
+
+
 def article_summary(article: Article) -> dict[str, Any]:
     """Render the one-line facts of an article (for listings)."""
     return {
         "id": article.id,
         "source_path": article.source_path,
         "title": article.title,
+        "label": article_label(article.title, article.text),
         "byline": article.byline,
         "outlet": article.outlet,
         "url": article.url,
+        "canonical_url": article.canonical_url,
+        "crawled": article.crawled,
+        "original_sources": [to_dict(o) for o in article.original_sources],
         "published": date_view(article.published),
         "notes": [{"kind": n.kind, "text": n.text} for n in article.notes],
         "language": article.language,
@@ -115,10 +148,21 @@ def compare_view(a: Article, b: Article) -> dict[str, Any]:
     }
 
 
+_MARKS = "\"“”«»„‘’'"
+
+
 def claim_view(article: Article, claim: Any) -> dict[str, Any]:
-    """Render one claim with its speaker, content, numbers and the article's notes."""
+    """Render one claim with its speaker, content, numbers and the article's notes.
+
+    `speaker` is the person or organisation the source resolves to (None when none does);
+    `source` is the source as written ("Both sides"); `quote` is the content without the
+    quotation marks it opens and closes with, for display inside marks of one's own.
+    """
+    content = article.text[claim.content.start : claim.content.end]
     return {
         "speaker": span_view(article, claim.speaker),
+        "source": span_view(article, claim.source or claim.speaker),
+        "quote": _unquoted(content),
         "cue": span_view(article, claim.cue),
         "content": span_view(article, claim.content),
         "evidence": span_view(article, claim.evidence),
@@ -128,6 +172,18 @@ def claim_view(article: Article, claim: Any) -> dict[str, Any]:
         "article_id": article.id,
         "notes": [{"kind": n.kind, "text": n.text} for n in article.notes],
     }
+
+
+def _unquoted(text: str) -> str:
+    """Text without the quotation marks that open and close it (kept when it nests others)."""
+    text = text.strip()
+    stop = text[-1] if len(text) > 2 and text[-1] in ".,!?" and text[-2] in _MARKS else ""
+    body = text[:-1] if stop else text
+    opens, closes = body[:1] in _MARKS, body[-1:] in _MARKS
+    inner = body[1 if opens else 0 : len(body) - 1 if closes else len(body)]
+    if (opens or closes) and not any(m in inner for m in _MARKS):
+        return (inner + stop).strip()
+    return text
 
 
 def event_view(article: Article, event: Any) -> dict[str, Any]:
@@ -178,7 +234,7 @@ def event_record_view(store: Store, record: EventRecord) -> dict[str, Any]:
     for article_id, spans in by_article.items():
         row = store.conn.execute(
             "SELECT title, outlet, url, published, published_origin, published_granularity, "
-            "twin_id, text FROM articles WHERE id = ?",
+            "twin_id, text, json_extract(data, '$.original_sources') FROM articles WHERE id = ?",
             (article_id,),
         ).fetchone()
         if row is None:
@@ -188,8 +244,10 @@ def event_record_view(store: Store, record: EventRecord) -> dict[str, Any]:
             {
                 "article_id": article_id,
                 "title": row[0],
+                "label": article_label(row[0], row[7][:400]),
                 "outlet": row[1],
                 "url": row[2],
+                "original_sources": [o["name"] for o in json.loads(row[8] or "[]")],
                 "published": date_view(published),
                 "evidence": [
                     {"start": e.start, "end": e.end, "text": row[7][e.start : e.end]} for e in spans

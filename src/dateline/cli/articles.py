@@ -25,7 +25,7 @@ from dateline.errors import DatelineError
 from dateline.ingest import IngestReport, check_parts, ingest
 from dateline.readers import iter_files
 from dateline.readers._bytes import check_regular, open_regular
-from dateline.views import article_summary, article_view
+from dateline.views import article_summary, article_view, origin_text
 
 
 def _print_json(data: Any) -> None:
@@ -106,11 +106,12 @@ def ingest_command(
             err.print(f"warning {warning}", markup=False, highlight=False, soft_wrap=True)
         if not quiet:
             typer.echo(
-                f"read {report.read} documents: {report.inserted} new, {report.updated} updated, "
+                f"read {report.read} documents: {report.inserted} new, "
+                f"{_another_source(report.sourced)}{report.updated} updated, "
                 f"{report.unchanged} unchanged, {report.skipped} already stored, "
                 f"{report.failed} failed; {store.count_articles()} articles in {store.path}"
             )
-        if link and (report.inserted or report.updated or due):
+        if link and (report.inserted or report.updated or report.sourced or due):
             from dateline.link.run import link_corpus
 
             if due and not (report.inserted or report.updated) and not quiet:
@@ -130,6 +131,15 @@ def ingest_command(
                 )
     if report.failed:
         raise typer.Exit(1)
+
+
+def _another_source(count: int) -> str:
+    """ "1 another source of a stored article, " (nothing when there is none)."""
+    if not count:
+        return ""
+    if count == 1:
+        return "1 another source of a stored article, "
+    return f"{count} other sources of stored articles, "
 
 
 def _expected_documents(files: list[Path], max_bytes: int) -> int | None:
@@ -168,18 +178,20 @@ def articles_command(db: DbOption = None, as_json: JsonOption = False) -> None:
         _print_json([article_view(a) for a in articles])
         return
     table = Table()
-    for name in ("id", "published", "origin"):
-        table.add_column(name, no_wrap=True)
-    table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=70)
-    table.add_column("source", no_wrap=True, overflow="ellipsis", max_width=30)
+    table.add_column("id", no_wrap=True, min_width=16)
+    table.add_column("published", no_wrap=True, min_width=10)
+    table.add_column("origin", no_wrap=True, min_width=12)
+    table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=46)
+    table.add_column("outlet", no_wrap=True, overflow="ellipsis", max_width=18)
+    table.add_column("source", no_wrap=True, overflow="ellipsis", max_width=22)
     for article in articles:
         row = article_summary(article)
-        title = row["title"] or "(untitled) " + article.text[:80].replace("\n", " ")
         table.add_row(
             article.id,
             row["published"]["value"] or "-",
-            row["published"]["origin"],
-            title,
+            origin_text(row["published"]),
+            row["label"],
+            article.outlet or "-",
             Path(article.source_path).name,
         )
     out = Console()
@@ -211,12 +223,11 @@ def show_command(
     out.rule(f"[bold]{article.title or '(no title)'}")
     pub = view["published"]
     out.print(
-        f"id {article.id}  published {pub['value'] or 'unknown'} ({pub['origin']})"
+        f"id {article.id}  published {pub['value'] or 'unknown'} ({origin_text(pub)})"
         f"  byline {article.byline or '-'}",
         highlight=False,
     )
-    for source in sources:
-        out.print(f"source {source['source_path']}", highlight=False)
+    _provenance(out, view, sources)
     _languages(out, view)
     for note in view["notes"]:
         out.print(f"[yellow]note ({note['kind']})[/yellow]: {note['text']}", highlight=False)
@@ -227,6 +238,29 @@ def show_command(
     _layer(out, "quotes", ["source", "cue", "content", "direct"], view["quotes"])
     _layer(out, "claims", ["speaker", "content", "direct"], view["claims"])
     _layer(out, "events", ["type", "mode", "actors", "recipients", "place", "date"], view["events"])
+
+
+def _provenance(out: Console, view: dict[str, Any], sources: list[dict[str, Any]]) -> None:
+    """Outlet, URLs, crawl time, credited original sources, and every input with its date."""
+    out.print(f"outlet {view['outlet'] or 'unknown'}  url {view['url'] or '-'}", highlight=False)
+    if view["canonical_url"] and view["canonical_url"] != view["url"]:
+        out.print(f"canonical url {view['canonical_url']}", highlight=False)
+    if view["crawled"]:
+        out.print(f"crawled {view['crawled']}", highlight=False)
+    for credit in view["original_sources"]:
+        out.print(
+            f"original source {credit['name']} (credited: {credit['cue']}, in the "
+            f"{credit['where']})",
+            highlight=False,
+        )
+    for source in sources:
+        date = source.get("published")
+        origin = source.get("published_origin") or "unknown"
+        out.print(
+            f"source {source['source_path']}  {source['outlet'] or ''} "
+            f"{source['url'] or ''}  published {date or 'unknown'} ({origin})",
+            highlight=False,
+        )
 
 
 def _cell(value: Any) -> str:

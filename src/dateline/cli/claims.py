@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -12,6 +12,15 @@ from rich.table import Table
 
 from dateline.cli.app import DbOption, JsonOption, app, settings_from, store_from
 from dateline.pipeline.claims import list_claims
+
+
+def _speaker(row: dict[str, Any]) -> str:
+    """Who made the claim: the resolved speaker, else the source as written, marked."""
+    if row["speaker"]:
+        return str(row["speaker"]["text"])
+    if row.get("source"):
+        return f"{row['source']['text']} (unresolved)"
+    return "?"
 
 
 @app.command("claims")
@@ -36,7 +45,7 @@ def claims_command(
             for q in row["quantities"]
         )
         table.add_row(
-            (row["speaker"] or {}).get("text") or "?",
+            _speaker(row),
             (row["cue"] or {}).get("text") or "",
             (row["content"] or {}).get("text", "")[:140],
             numbers,

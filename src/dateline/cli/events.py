@@ -16,7 +16,7 @@ from dateline.settings import Settings
 from dateline.store import Store
 from dateline.store.entities import entity_view, load_entities
 from dateline.store.events import entity_ids, load_event_records
-from dateline.views import event_record_view, event_view
+from dateline.views import event_record_view, event_view, origin_text
 
 MinConfidence = Annotated[
     float,
@@ -98,7 +98,7 @@ def _table(
     table = Table("date", "origin", "type", "conf", "actors", "recipients", "place", last[0])
     for row in rows:
         table.add_row(
-            row["date"]["value"] or "undated", row["date"]["origin"],
+            row["date"]["value"] or "undated", origin_text(row["date"]),
             f"{row['type']}{'/' + row['mode'] if row['mode'] else ''}",
             f"{row['confidence']:.2f}",
             ", ".join(p[name] for p in row["actors"]),

@@ -64,7 +64,7 @@ def groups_command(
         for m in view["members"]:
             out.print(
                 f"   {m['id']}  {m['published'] or '-':10s} {m['published_origin']:18s} "
-                f"{(m['title'] or m['source_path'])[:90]}",
+                f"{m['label'][:90]}",
                 markup=False,
                 highlight=False,
             )

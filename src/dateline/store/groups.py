@@ -64,11 +64,17 @@ def group_view(store: Store, group: Group) -> dict[str, Any]:
     members = []
     for member in group.members:
         row = store.conn.execute(
-            "SELECT id, title, published, published_origin, source_path FROM articles WHERE id = ?",
+            "SELECT id, title, published, published_origin, source_path, outlet,"
+            " substr(text, 1, 81) AS head FROM articles WHERE id = ?",
             (member,),
         ).fetchone()
         if row:
-            members.append(dict(row))
+            item = dict(row)
+            head = item.pop("head")
+            # An untitled article is named by its first words, never by its file path.
+            label = " ".join(head[:80].split())
+            item["label"] = item["title"] or f"(untitled) {label}{'…' if len(head) > 80 else ''}"
+            members.append(item)
     return {
         "id": group.id,
         "kind": group.kind,

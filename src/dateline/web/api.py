@@ -15,7 +15,12 @@ from dateline.link.run import link_corpus
 from dateline.settings import Settings
 from dateline.store import Store, open_store
 from dateline.store.entities import entity_view
-from dateline.store.overrides import apply_entity_overrides, merge_entities, split_entity
+from dateline.store.overrides import (
+    apply_entity_overrides,
+    list_overrides,
+    merge_entities,
+    split_entity,
+)
 from dateline.store.search import search, search_view
 from dateline.web import data
 from dateline.web.app import MAX_OFFSET, StoreDep, WriteDep
@@ -183,6 +188,15 @@ async def ingest_upload(
         target.write_bytes(content)
         paths.append(str(target))
     return await run_in_threadpool(_ingest_paths, settings, paths)
+
+
+@router.get("/overrides")
+async def overrides(
+    status: Annotated[str | None, Query(pattern="^(applied|stale)$")] = None,
+    store: Store = StoreDep,
+) -> list[dict[str, Any]]:
+    """Analysts' entity merges and splits, oldest first, with whether each still applies."""
+    return list_overrides(store, status=status)
 
 
 @router.post("/entities/{entity_id}/merge", dependencies=[WriteDep])
