@@ -52,6 +52,7 @@ _NAME = (
     r"(?:[A-Z][\w&'’.-]*|al-\w+|el-\w+)(?:\s+(?:(?:of|the|de|al|el|for|and)\s+)?"
     r"(?:[A-Z][\w&'’.-]*|al-\w+)){0,6}"
 )
+_ADJECTIVES = r"(?:official|state|state-run|state-owned|semi-official|government|pro-government)"
 _CITING = r"(?i:according\s+to|citing|quoting|cited\s+by|reported\s+by)"
 _REPORT_VERBS = r"(?:reports|reported|said|says|quoted|cited|writes|wrote|added)"
 # 1. ", SANA reports." closing a title or a sentence (optionally "news agency" after it).
@@ -65,7 +66,8 @@ _ACCORDING_AGENCY = re.compile(
     rf"television|TV|radio|outlet|wire\s+service)\s+(?:\(\s*)?(?P<name>{_NAME})"
 )
 _ACCORDING = re.compile(
-    rf"\b(?P<cue>{_CITING})\s+(?:the\s+)?(?P<name>{_NAME})(?P<agency>\s+news\s+agency)?"
+    rf"\b(?P<cue>{_CITING})\s+(?:the\s+)?(?:{_ADJECTIVES}\s+)*(?P<name>{_NAME})"
+    r"(?P<agency>\s+news\s+agency)?"
 )
 # 3. "Reuters reported that ..." / "SANA quoted ..." inside a sentence.
 _REPORTED = re.compile(
