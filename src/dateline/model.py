@@ -19,12 +19,12 @@ DateOrigin = Literal[
     "header",  # the plain-text ` date YYYY-MM-DD ` header
     "html-meta",  # HTML metadata (htmldate / trafilatura)
     "record",  # a field of a JSONL/CSV/feed record (an absolute date the publisher gave)
-    "crawl",  # when a crawler fetched the page (a WARC record's date): no later than publication
+    "crawl",  # when a crawler fetched the page (a WARC record's date): published on or before it
     "text",  # a dateline in the article text
     "inferred-from-twin",  # copied from a same-event article (link stage)
     "stated",  # an event date written in full in the text
     "resolved-relative",  # an event date resolved from "on Wednesday" against the article date
-    "resolved-from-inferred",  # ... against a date inferred from a twin
+    "resolved-from-inferred",  # ... against a date inferred from a twin, or a crawl date
     "publication-date",  # an event dated by its article's publication date: a guess, never firm
     "unknown",
 ]

@@ -278,6 +278,9 @@ def test_ingest_stores_the_articles_once(settings: Settings, tmp_path: Path) -> 
     reaction = stored[REACTION_URL]
     assert reaction.outlet == "wire.example.net"  # a text page: no site name, the host
     assert reaction.crawled is not None and reaction.crawled.startswith("2024-05-16T")
+    # "on Wednesday" counts from the crawl date only as a guess.
+    wednesday = [t for t in reaction.timerefs if "Wednesday" in reaction.span_text(t)]
+    assert wednesday and all(t.origin == "resolved-from-inferred" for t in wednesday)
     with open_store(settings.db_path) as store:
         second = ingest([path], store=store, settings=settings)
         assert len(list(store.iter_articles())) == 2

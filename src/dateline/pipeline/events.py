@@ -336,9 +336,7 @@ def extract_events(article: Article, *, settings: Settings) -> Article:
         if c is not None
     ]
     # The outlets the article credits (clean step) are its sources, never parties.
-    credits += [
-        (o.start, o.end) for o in article.original_sources if o.start is not None and o.end
-    ]
+    credits += [(o.start, o.end) for o in article.original_sources if o.start is not None and o.end]
     article_view = _ArticleView(article, credits)
     speeches = find_speeches(article, doc, article_view.heads_of)
     found: list[_Found] = []
