@@ -459,6 +459,7 @@ class LoadReport:
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
+    sourced: int = 0  # another source of an article already stored
     skipped: int = 0
     errors: int = 0
     linked: Any = None  # the LinkReport when the corpus was linked
@@ -502,12 +503,13 @@ def load_output(
                 else:
                     articles.append(from_dict(Article, json.loads(row["data"])))
             result = store.upsert_articles(articles)
-            if result.inserted or result.updated:
+            if result.inserted or result.updated or result.sourced:
                 store.set_link_due("stored")
         report.read += sum(1 for kind, r in chunk if kind == "article" or r["raw_hash"])
         report.inserted += result.inserted
         report.updated += result.updated
         report.unchanged += result.unchanged
+        report.sourced += result.sourced
     if link and (report.inserted or report.updated or store.link_due()):
         from dateline.link.run import link_corpus
 

@@ -147,6 +147,9 @@ def test_examples_credit_qna_and_nothing_else(settings: Settings) -> None:
         ("The sides met, according to a Russian Foreign Ministry statement.", []),
         ("According to the Qadiri co-chair, Minister Nabil Qassem, 1.2 million returned.", []),
         ("A post on social media, according to police, showed the meeting.", []),
+        ("Iran enriched more, according to the International Atomic Energy Agency.", []),
+        ("Talks resumed on Monday, state TV reported.", []),
+        ("According to The Washington Post's Howard Kurtz, it is so.", ["The Washington Post"]),
     ],
 )
 def test_credit_forms(text: str, expected: list[str]) -> None:

@@ -42,7 +42,7 @@ KNOWN_AGENCIES = frozenset(
 )  # fmt: skip
 # Capitalised words that make a name an outlet's.
 _OUTLET_WORD = re.compile(
-    r"\b(?:News|Agency|Press|Times|Post|Herald|Tribune|Gazette|Journal|Observer|Monitor|"
+    r"\b(?:News|Press|Times|Post|Herald|Tribune|Gazette|Journal|Observer|Monitor|"
     r"Courier|Daily|Digest|Sentinel|Telegraph|Guardian|Chronicle|Review|Wire|TV|Television|"
     r"Radio|Broadcasting|Broadcaster|Channel|Network|Newswire|Newspaper|Media|Today|Express|"
     r"Standard|Independent|Bulletin|Dispatch|Mail|Mirror|Star|Globe|Reporter|Agence|Presse)\b"
@@ -87,10 +87,22 @@ _PUBLISHED = re.compile(
 _SOURCE_LINE = re.compile(rf"^(?P<cue>Source|Via|Courtesy(?:\s+of)?)\s*:?\s+(?P<name>{_NAME})\.?$")
 
 
+# An outlet word alone names no outlet ("Syrian TV reported": which one?).
+_GENERIC = frozenset(
+    "TV Radio Television News Media Press Channel Network Wire Daily Service Agency".split()
+)
+
+
 def is_outlet_name(name: str) -> bool:
-    """Say whether a name reads as a news outlet's (a known agency, or an outlet word in it)."""
+    """Say whether a name reads as a news outlet's (a known agency, or an outlet word in it).
+
+    "Agency" alone does not make an outlet (the International Atomic Energy Agency, UN
+    agencies): only "News Agency", "Press Agency" or a known agency's name does.
+    """
     bare = _bare(name)
-    return bare in KNOWN_AGENCIES or bool(_OUTLET_WORD.search(bare))
+    if bare in KNOWN_AGENCIES:
+        return True
+    return bare not in _GENERIC and bool(_OUTLET_WORD.search(bare))
 
 
 def _bare(name: str) -> str:
@@ -169,9 +181,9 @@ def _span(name: str, cue: str, start: int) -> tuple[str, str, int, int]:
 
 
 def _trim(name: str) -> str:
-    """A name without a trailing possessive or lower-case tail the pattern took along."""
-    name = name.strip().rstrip(".,;:")
-    return re.sub(r"['’]s$", "", name)
+    """A name without its possessive and what follows ("The Washington Post's Howard Kurtz")."""
+    name = re.split(r"['’]s\b", name.strip(), maxsplit=1)[0]
+    return name.rstrip(".,;: ")
 
 
 def _sentences(line: str) -> Iterator[tuple[int, str]]:
