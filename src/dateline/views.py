@@ -156,7 +156,8 @@ def claim_view(article: Article, claim: Any) -> dict[str, Any]:
 
     `speaker` is the person or organisation the source resolves to (None when none does);
     `source` is the source as written ("Both sides"); `quote` is the content without the
-    quotation marks it opens and closes with, for display inside marks of one's own.
+    quotation marks it opens and closes with, for display inside marks of one's own (None
+    when it has no such marks: it is then shown as written).
     """
     content = article.text[claim.content.start : claim.content.end]
     return {
@@ -174,8 +175,8 @@ def claim_view(article: Article, claim: Any) -> dict[str, Any]:
     }
 
 
-def _unquoted(text: str) -> str:
-    """Text without the quotation marks that open and close it (kept when it nests others)."""
+def _unquoted(text: str) -> str | None:
+    """Text without the quotation marks that open and close it; None if it has none to drop."""
     text = text.strip()
     stop = text[-1] if len(text) > 2 and text[-1] in ".,!?" and text[-2] in _MARKS else ""
     body = text[:-1] if stop else text
@@ -183,7 +184,7 @@ def _unquoted(text: str) -> str:
     inner = body[1 if opens else 0 : len(body) - 1 if closes else len(body)]
     if (opens or closes) and not any(m in inner for m in _MARKS):
         return (inner + stop).strip()
-    return text
+    return None  # no marks around it, or marks inside too ('that “...”'): shown as written
 
 
 def event_view(article: Article, event: Any) -> dict[str, Any]:
