@@ -58,7 +58,7 @@ def test_a_copy_under_another_name_is_one_article_with_two_sources(
     (folder / "outlet_b.txt").write_bytes(sample.read_bytes())
     with open_store(settings.db_path) as store:
         report = ingest([folder], store=store, settings=settings)
-        assert (report.inserted, report.unchanged) == (1, 1)
+        assert (report.inserted, report.sourced, report.updated) == (1, 1, 0)
         [article] = list(store.iter_articles())
         sources = store.article_sources(article.id)
     assert sorted(Path(s["source_path"]).name for s in sources) == ["outlet_a.txt", "outlet_b.txt"]

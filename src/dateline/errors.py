@@ -75,11 +75,26 @@ class UnsupportedInput(ReadError):
     code = "DL016"
 
 
-class ExtractionWarning(ReadError):
+class InputWarning(ReadError):
+    """A warning, not a failure: the article was stored, but something in its input was not
+    used and the user should know (printed as a warning line, not counted as failed)."""
+
+    code = "DL017"
+
+
+class ExtractionWarning(InputWarning):
     """A warning, not a failure: the article was stored, but HTML extraction kept only a small
     fraction of a large page's text (repeated paragraphs, a listing, an unusual layout)."""
 
     code = "DL017"
+
+
+class RecordDateWarning(InputWarning):
+    """A warning: a record's date field was refused (a relative date such as "gestern", a
+    day/month order the settings leave open, not a date at all); the article is stored
+    without it."""
+
+    code = "DL018"
 
 
 class PipelineError(DatelineError):

@@ -13,7 +13,9 @@ Conventions shared by the tables:
   ``actor_sectors``) keep their positions, with an empty item for a missing value;
 - structured cells (quantities, notes, alternatives) are JSON strings;
 - dates stay ISO prefixes (``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``) beside their origin and
-  granularity: nothing is padded to a day that the text did not give.
+  granularity: nothing is padded to a day that the text did not give; ``*_firm`` is False
+  for a guess (an event dated by its article's publication date, a date from a twin, a
+  crawl date) and for no date, so a guess is never read as a fact.
 
 `export` writes one format:
 
@@ -51,7 +53,7 @@ import pandas as pd
 
 from dateline.errors import ConfigError, NotFound
 from dateline.export_geo import gdelt_action_geo, geojson_collection, plover_event_loc
-from dateline.model import Article, Entity, EventRecord, Mention, Span
+from dateline.model import GUESS_ORIGINS, Article, DateInfo, Entity, EventRecord, Mention, Span
 from dateline.store import Store
 from dateline.store.entities import load_entities
 from dateline.store.events import load_event_records
@@ -103,12 +105,13 @@ SCHEMAS: dict[str, dict[str, str]] = {
     "articles": {
         "id": _S, "title": _S, "byline": _S, "outlet": _S, "url": _S, "source_path": _S,
         "published": _S, "published_origin": _S, "published_granularity": _S,
-        "published_twin_id": _S, "language": _S, "notes": _S, "sentence_count": _I,
+        "published_firm": _B, "published_twin_id": _S, "canonical_url": _S, "crawled": _S,
+        "original_sources": _S, "language": _S, "notes": _S, "sentence_count": _I,
         "mention_count": _I, "claim_count": _I, "event_count": _I, "text": _S,
     },
     "claims": {
         "id": _S, "article_id": _S, "index": _I, "published": _S, "speaker": _S,
-        "speaker_entity_id": _S, "speaker_start": _I, "speaker_end": _I, "cue": _S,
+        "source": _S, "speaker_entity_id": _S, "speaker_start": _I, "speaker_end": _I, "cue": _S,
         "content": _S, "content_start": _I, "content_end": _I, "evidence_start": _I,
         "evidence_end": _I, "direct": _B, "stance": _S, "quantities": _S, "notes": _S,
     },
@@ -118,7 +121,8 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "geonameid": _I, "latitude": _F, "longitude": _F, "geo_name": _S,
     },
     "events": {
-        "id": _S, "date": _S, "date_origin": _S, "date_granularity": _S, "type": _S,
+        "id": _S, "date": _S, "date_origin": _S, "date_granularity": _S, "date_firm": _B,
+        "type": _S,
         "mode": _S, "cameo": _S, "quad_class": _I,
         "actor_ids": _S, "actor_names": _S, "actor_countries": _S, "actor_sectors": _S,
         "recipient_ids": _S, "recipient_names": _S, "recipient_countries": _S,
@@ -157,6 +161,11 @@ def _join(values: Iterable[str | None]) -> str | None:
 
 def _json(value: Any) -> str | None:
     return json.dumps(value, ensure_ascii=False, sort_keys=True) if value else None
+
+
+def _firm(date: DateInfo) -> bool:
+    """Whether a date is firm; False for guesses (publication date, twin, crawl) and none."""
+    return date.value is not None and date.origin not in GUESS_ORIGINS
 
 
 def _notes(article: Article) -> list[dict[str, str]]:
@@ -218,7 +227,11 @@ def articles_frame(store: Store) -> pd.DataFrame:
                 "published": pub.value,
                 "published_origin": pub.origin,
                 "published_granularity": pub.granularity,
+                "published_firm": _firm(pub),
                 "published_twin_id": pub.twin_id,
+                "canonical_url": article.canonical_url,
+                "crawled": article.crawled,
+                "original_sources": _join(o.name for o in article.original_sources),
                 "language": article.language,
                 "notes": _json(_notes(article)),
                 "sentence_count": len(article.sentences),
@@ -247,6 +260,7 @@ def claims_frame(store: Store) -> pd.DataFrame:
                     "index": index,
                     "published": article.published.value,
                     "speaker": _slice(article, speaker),
+                    "source": _slice(article, claim.source or speaker),
                     "speaker_entity_id": linked.get((speaker.start, speaker.end))
                     if speaker
                     else None,
@@ -320,6 +334,7 @@ def events_frame(store: Store) -> pd.DataFrame:
                 "date": record.date.value,
                 "date_origin": record.date.origin,
                 "date_granularity": record.date.granularity,
+                "date_firm": _firm(record.date),
                 "type": record.type,
                 "mode": record.mode,
                 "cameo": record.cameo,
@@ -486,6 +501,7 @@ def plover_records(store: Store) -> list[dict[str, Any]]:
                     "value": record.date.value,
                     "origin": record.date.origin,
                     "granularity": record.date.granularity,
+                    "firm": _firm(record.date),  # False: a guess (publication date, twin)
                 },
                 "event": [record.type],
                 "mode": [record.mode] if record.mode else [],
@@ -504,6 +520,7 @@ def plover_records(store: Store) -> list[dict[str, Any]]:
                         "url": art.url if art else None,
                         "title": art.title if art else None,
                         "publication": art.outlet if art else None,
+                        "original_sources": [o.name for o in art.original_sources] if art else [],
                         "language": art.language if art else None,
                     }
                     for a, art in cited

@@ -31,9 +31,11 @@ from dateline.errors import (
     ConfigError,
     DatelineError,
     ExtractionWarning,
+    InputWarning,
     MissingDependency,
     PipelineError,
     ReadError,
+    RecordDateWarning,
 )
 from dateline.model import Article, RawDocument
 from dateline.pipeline import Pipeline, build_pipeline
@@ -54,10 +56,11 @@ class IngestReport:
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
+    sourced: int = 0  # another source of an article already stored (same text elsewhere)
     skipped: int = 0  # input records already stored by an earlier run
     errors: list[DatelineError] = field(default_factory=list)
     article_ids: list[str] = field(default_factory=list)
-    warnings: list[DatelineError] = field(default_factory=list)  # DL017: stored, but check it
+    warnings: list[DatelineError] = field(default_factory=list)  # DL017/018: stored, check it
 
     @property
     def failed(self) -> int:
@@ -176,6 +179,8 @@ def process_documents(
         warning = extraction_warning(raw, article)
         if warning is not None:
             errors.append(warning)
+        if raw.date_problem:
+            errors.append(RecordDateWarning(raw.date_problem, path=raw.source_path))
     try:
         return pipeline.run_stages(articles), errors
     except DatelineError as exc:
@@ -387,19 +392,20 @@ def _finish(
     """Write one processed batch (errors and articles) in one transaction and count it."""
     with store.transaction():
         for error in [*job.read_errors, *errors]:
-            if isinstance(error, ExtractionWarning):
+            if isinstance(error, InputWarning):
                 report.warnings.append(error)  # the article is stored: not a failure
                 continue
             report.errors.append(error)
             store.record_error(error.path or "?", error.code, error.message)
         result = store.upsert_articles(articles)
-        if result.inserted or result.updated:
+        if result.inserted or result.updated or result.sourced:
             store.set_link_due("stored")  # the corpus links no longer cover every article
     report.read += job.read
     report.skipped += job.skipped
     report.inserted += result.inserted
     report.updated += result.updated
     report.unchanged += result.unchanged
+    report.sourced += result.sourced
     report.article_ids.extend(a.id for a in articles)
     if progress is not None:
         progress(job.size, report)

@@ -184,12 +184,12 @@ def annotate_other_languages(
         name = _installed(pipeline_names(language, settings))
         if name is None:
             continue
+        from dateline.pipeline.annotate import parse_in_pieces
+
         nlp = _load(name)
-        nlp.max_length = max(nlp.max_length, settings.nlp_max_chars + 1)
-        texts = [articles[i].text[: settings.nlp_max_chars] for i in indices]
-        for i, doc in zip(
-            indices, nlp.pipe(texts, batch_size=settings.nlp_batch_size), strict=True
-        ):
+        texts = [articles[i].text for i in indices]
+        docs = parse_in_pieces(nlp, texts, settings.nlp_max_chars, settings.nlp_batch_size)
+        for i, doc in zip(indices, docs, strict=True):
             out[i] = _attach(articles[i], doc)
     return out
 

@@ -18,15 +18,22 @@ from typing import Any, Literal, TypeVar
 DateOrigin = Literal[
     "header",  # the plain-text ` date YYYY-MM-DD ` header
     "html-meta",  # HTML metadata (htmldate / trafilatura)
-    "record",  # a field of a JSONL/CSV/feed record
+    "record",  # a field of a JSONL/CSV/feed record (an absolute date the publisher gave)
+    "crawl",  # when a crawler fetched the page (a WARC record's date): published on or before it
     "text",  # a dateline in the article text
     "inferred-from-twin",  # copied from a same-event article (link stage)
     "stated",  # an event date written in full in the text
     "resolved-relative",  # an event date resolved from "on Wednesday" against the article date
-    "resolved-from-inferred",  # ... against a date inferred from a twin
-    "publication-date",  # an event dated by its article's publication date, for want of better
+    "resolved-from-inferred",  # ... against a date inferred from a twin, or a crawl date
+    "publication-date",  # an event dated by its article's publication date: a guess, never firm
     "unknown",
 ]
+# Origins that are no firm date: guesses (an event dated by its article's publication date,
+# a date inferred from a twin or resolved against one, a crawl date standing in for the
+# publication date) and no date at all. Pages, the CLI and exports mark these as guesses.
+GUESS_ORIGINS = frozenset(
+    {"publication-date", "inferred-from-twin", "resolved-from-inferred", "crawl", "unknown"}
+)
 Granularity = Literal[
     "day", "month", "year", "week", "quarter", "season", "decade", "time", "unknown"
 ]
@@ -69,6 +76,17 @@ class Note:
 
     kind: Literal["disclaimer", "editor-note", "source-credit"]
     text: str
+
+
+@dataclass(frozen=True, slots=True)
+class OriginalSource:
+    """An outlet or agency the article credits as its report's origin ("..., SANA reports.")."""
+
+    name: str  # as written: "SANA", "Qadira News Agency"
+    cue: str  # how it is credited: "reports", "according to", "(X) -", "originally published by"
+    where: Literal["text", "title", "note"] = "text"
+    start: int | None = None  # the name's offsets in `Article.text` (where == "text")
+    end: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,11 +147,12 @@ class Claim:
 
     content: Span
     evidence: Span  # the sentence(s) carrying it
-    speaker: Span | None = None
+    speaker: Span | None = None  # the person/organisation mention the source resolves to
     cue: Span | None = None
     direct: bool = False
     quantities: tuple[Quantity, ...] = ()
     stance: tuple[str, ...] = ()  # stance words, e.g. "stressed", "denied"
+    source: Span | None = None  # the quote's source as written ("Both sides"), resolved or not
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,9 +205,12 @@ class Article:
     title: str | None = None
     byline: str | None = None
     published: DateInfo = field(default_factory=DateInfo)
-    url: str | None = None
-    outlet: str | None = None
+    url: str | None = None  # where it was read from (record field, WARC target, fetched URL)
+    outlet: str | None = None  # the record's source, else the page's site name, else the host
     raw_hash: str | None = None  # hash of the input record, for resumable ingest
+    canonical_url: str | None = None  # the page's own canonical URL, when it declares one
+    crawled: str | None = None  # when the page was fetched or crawled (ISO 8601), if known
+    original_sources: tuple[OriginalSource, ...] = ()  # outlets/agencies the article credits
     notes: tuple[Note, ...] = ()
     debris: tuple[str, ...] = ()  # lines removed as web debris (kept for audit)
     language: str = "en"  # ISO 639-1 code, detected when the article is cleaned
@@ -197,6 +219,9 @@ class Article:
     sentences: tuple[Span, ...] = ()
     tokens: tuple[Span, ...] = ()
     mentions: tuple[Mention, ...] = ()
+    # spaCy's DATE, TIME, MONEY, PERCENT, QUANTITY, ORDINAL, CARDINAL and LAW spans: no parties,
+    # but they tell the claims stage which numbers are no quantities and which are money.
+    value_mentions: tuple[Mention, ...] = ()
     timerefs: tuple[TimeRef, ...] = ()
     quotes: tuple[Quote, ...] = ()
     claims: tuple[Claim, ...] = ()
@@ -223,8 +248,11 @@ class RawDocument:
     date: str | None = None  # a date given by the container (record field)
     date_origin: DateOrigin = "unknown"
     # A date known only from how the document was obtained (a WARC record's crawl date):
-    # used, as origin "record", when neither the document nor its text gives one.
+    # used, as origin "crawl", when neither the document nor its text gives one.
     fallback_date: str | None = None
+    date_granularity: Granularity | None = None  # of `date`, when the container says (record)
+    crawled: str | None = None  # when it was crawled or fetched (ISO 8601 timestamp)
+    date_problem: str | None = None  # why the container's date was refused (reported as DL018)
     author: str | None = None  # an author given by the container (a feed entry)
     archived: ArchiveRecord | None = None  # the WARC record the document was read from
 
@@ -288,6 +316,8 @@ class EventRecord:
     alternatives: tuple[tuple[str, str], ...] = ()  # (field, conflicting value) pairs
     confidence: float = 1.0  # the most confident of its per-article events
     said_by: tuple[str, ...] = ()  # entity ids of those whose claim it is (mode allege)
+    # Its per-article events as "article id:index", the one that gives the id first.
+    members: tuple[str, ...] = ()
 
 
 # ---------------------------------------------------------------------------------------------

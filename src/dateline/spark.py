@@ -50,7 +50,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from dateline.errors import DatelineError, ExtractionWarning, MissingDependency, PipelineError
+from dateline.errors import DatelineError, InputWarning, MissingDependency, PipelineError
 from dateline.ingest import process_guarded
 from dateline.link.dedup import band_keys, confirm_copy, shingles, signature
 from dateline.link.run import copy_groups
@@ -190,7 +190,7 @@ def process_chunk(chunk: Sequence[Item], pipeline: Pipeline) -> Iterator[Item]:
         places.setdefault(key, []).append((file_no, record_no))
     articles, errors = process_guarded(raws, pipeline, where="a Spark task")
     # DL017 warnings concern articles that were kept: they are not error rows.
-    errors = [e for e in errors if not isinstance(e, ExtractionWarning)]
+    errors = [e for e in errors if not isinstance(e, InputWarning)]
     for article in articles:
         file_no, record_no = places[(article.raw_hash or "", article.source_path)].pop(0)
         data = json.dumps(to_dict(replace(article, doc=None)), ensure_ascii=False)
@@ -459,6 +459,7 @@ class LoadReport:
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
+    sourced: int = 0  # another source of an article already stored
     skipped: int = 0
     errors: int = 0
     linked: Any = None  # the LinkReport when the corpus was linked
@@ -502,12 +503,13 @@ def load_output(
                 else:
                     articles.append(from_dict(Article, json.loads(row["data"])))
             result = store.upsert_articles(articles)
-            if result.inserted or result.updated:
+            if result.inserted or result.updated or result.sourced:
                 store.set_link_due("stored")
         report.read += sum(1 for kind, r in chunk if kind == "article" or r["raw_hash"])
         report.inserted += result.inserted
         report.updated += result.updated
         report.unchanged += result.unchanged
+        report.sourced += result.sourced
     if link and (report.inserted or report.updated or store.link_due()):
         from dateline.link.run import link_corpus
 

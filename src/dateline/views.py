@@ -9,22 +9,38 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from dateline.languages import language_name, stage_report
-from dateline.model import Article, DateInfo, EventRecord, Quantity, Span, to_dict
+from dateline.model import (
+    GUESS_ORIGINS,
+    Article,
+    DateInfo,
+    EventRecord,
+    Quantity,
+    Span,
+    to_dict,
+)
 
 if TYPE_CHECKING:
     from dateline.store import Store
 
 
 def date_view(date: DateInfo) -> dict[str, Any]:
-    """Render a date with its origin and granularity."""
+    """Render a date with its origin, granularity and whether it is firm (not a guess)."""
     view: dict[str, Any] = {
         "value": date.value,
         "origin": date.origin,
         "granularity": date.granularity,
+        "firm": date.value is not None and date.origin not in GUESS_ORIGINS,
     }
     if date.twin_id:
         view["twin_id"] = date.twin_id
     return view
+
+
+def origin_text(date: dict[str, Any]) -> str:
+    """A rendered date's origin for text output, marked when it is a guess."""
+    if date.get("value") is None:
+        return str(date["origin"])
+    return str(date["origin"]) + ("" if date.get("firm") else " (guess)")
 
 
 def span_view(article: Article, span: Span | None) -> dict[str, Any] | None:
@@ -34,15 +50,31 @@ def span_view(article: Article, span: Span | None) -> dict[str, Any] | None:
     return {"text": article.text[span.start : span.end], "start": span.start, "end": span.end}
 
 
+def article_label(title: str | None, text: str) -> str:
+    """What to call an article: its title, else "(untitled) " and its first 80 characters.
+
+    Never its file path (a server's paths are not for a page). `store.groups` builds the
+    same label in SQL.
+    """
+    if title:
+        return title
+    head = " ".join(text[:80].split())
+    return f"(untitled) {head}…" if len(text) > 80 else f"(untitled) {head}"
+
+
 def article_summary(article: Article) -> dict[str, Any]:
     """Render the one-line facts of an article (for listings)."""
     return {
         "id": article.id,
         "source_path": article.source_path,
         "title": article.title,
+        "label": article_label(article.title, article.text),
         "byline": article.byline,
         "outlet": article.outlet,
         "url": article.url,
+        "canonical_url": article.canonical_url,
+        "crawled": article.crawled,
+        "original_sources": [to_dict(o) for o in article.original_sources],
         "published": date_view(article.published),
         "notes": [{"kind": n.kind, "text": n.text} for n in article.notes],
         "language": article.language,
@@ -115,10 +147,22 @@ def compare_view(a: Article, b: Article) -> dict[str, Any]:
     }
 
 
+_MARKS = "\"“”«»„‘’'"
+
+
 def claim_view(article: Article, claim: Any) -> dict[str, Any]:
-    """Render one claim with its speaker, content, numbers and the article's notes."""
+    """Render one claim with its speaker, content, numbers and the article's notes.
+
+    `speaker` is the person or organisation the source resolves to (None when none does);
+    `source` is the source as written ("Both sides"); `quote` is the content without the
+    quotation marks it opens and closes with, for display inside marks of one's own (None
+    when it has no such marks: it is then shown as written).
+    """
+    content = article.text[claim.content.start : claim.content.end]
     return {
         "speaker": span_view(article, claim.speaker),
+        "source": span_view(article, claim.source or claim.speaker),
+        "quote": _unquoted(content),
         "cue": span_view(article, claim.cue),
         "content": span_view(article, claim.content),
         "evidence": span_view(article, claim.evidence),
@@ -128,6 +172,18 @@ def claim_view(article: Article, claim: Any) -> dict[str, Any]:
         "article_id": article.id,
         "notes": [{"kind": n.kind, "text": n.text} for n in article.notes],
     }
+
+
+def _unquoted(text: str) -> str | None:
+    """Text without the quotation marks that open and close it; None if it has none to drop."""
+    text = text.strip()
+    stop = text[-1] if len(text) > 2 and text[-1] in ".,!?" and text[-2] in _MARKS else ""
+    body = text[:-1] if stop else text
+    opens, closes = body[:1] in _MARKS, body[-1:] in _MARKS
+    inner = body[1 if opens else 0 : len(body) - 1 if closes else len(body)]
+    if (opens or closes) and not any(m in inner for m in _MARKS):
+        return (inner + stop).strip()
+    return None  # no marks around it, or marks inside too ('that “...”'): shown as written
 
 
 def event_view(article: Article, event: Any) -> dict[str, Any]:
@@ -196,14 +252,14 @@ def event_records_view(
 
 def _date(value: dict[str, Any] | None) -> dict[str, Any]:
     value = value or {}
-    view = {
-        "value": value.get("value"),
-        "origin": value.get("origin", "unknown"),
-        "granularity": value.get("granularity", "unknown"),
-    }
-    if value.get("twin_id"):
-        view["twin_id"] = value["twin_id"]
-    return view
+    return date_view(
+        DateInfo(
+            value.get("value"),
+            value.get("origin", "unknown"),
+            value.get("granularity", "unknown"),
+            value.get("twin_id"),
+        )
+    )
 
 
 def _record_view(
@@ -224,19 +280,20 @@ def _record_view(
         row = articles.get(article_id)
         if row is None:
             continue
-        published = {
-            "value": row["published"],
-            "origin": row["published_origin"],
-            "granularity": row["published_granularity"],
-            "twin_id": row["twin_id"],
-        }
+        published = DateInfo(
+            row["published"], row["published_origin"], row["published_granularity"], row["twin_id"]
+        )
         sources.append(
             {
                 "article_id": article_id,
                 "title": row["title"],
+                "label": article_label(row["title"], row.get("head") or ""),
                 "outlet": row["outlet"],
                 "url": row["url"],
-                "published": _date(published),
+                "original_sources": [
+                    o["name"] for o in json.loads(row.get("original_sources") or "[]")
+                ],
+                "published": date_view(published),
                 "evidence": [
                     {"start": e["start"], "end": e["end"]}
                     | ({"text": texts[(article_id, e["start"], e["end"])]} if texts else {})
@@ -300,15 +357,25 @@ def claim_rows_view(store: Store, rows: list[dict[str, Any]]) -> list[dict[str, 
             text = content[q["start"] - start : q["end"] - start] if inside else None
             quantities.append({"text": text} | q)
         evidence = claim.get("evidence")
+        evidence_text = texts.get((row["article_id"], row["evidence_start"], row["evidence_end"]))
+        source = claim.get("source") or claim.get("speaker")
+        source_text = None
+        if (
+            source
+            and evidence
+            and evidence_text is not None
+            and evidence["start"] <= source["start"]
+            and source["end"] <= evidence["end"]
+        ):
+            offset = evidence["start"]
+            source_text = evidence_text[source["start"] - offset : source["end"] - offset]
         out.append(
             {
                 "speaker": part(claim.get("speaker"), row["speaker"]),
+                "source": part(source, source_text),
                 "cue": part(claim.get("cue"), row["cue"]),
                 "content": part(claim.get("content"), content),
-                "evidence": part(
-                    evidence,
-                    texts.get((row["article_id"], row["evidence_start"], row["evidence_end"])),
-                ),
+                "evidence": part(evidence, evidence_text),
                 "direct": bool(row["direct"]),
                 "quantities": quantities,
                 "stance": list(claim.get("stance", [])),
@@ -335,6 +402,7 @@ def article_row_view(row: dict[str, Any]) -> dict[str, Any]:
         "id": row["id"],
         "source_path": row["source_path"],
         "title": row["title"],
+        "label": article_label(row["title"], row.get("head") or ""),
         "byline": row.get("byline"),
         "outlet": row["outlet"],
         "url": row["url"],

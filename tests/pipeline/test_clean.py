@@ -109,7 +109,7 @@ def test_text_date_gets_origin_text(settings: Settings) -> None:
 def test_a_crawl_date_is_the_last_resort(settings: Settings) -> None:
     dated = "SARNBRIDGE, March 14, 2024 - Negotiators resumed talks on the river on Thursday."
     undated = "Negotiators resumed talks on the river on Thursday, officials said."
-    for text, expected in ((dated, ("2024-03-14", "text")), (undated, ("2024-05-16", "record"))):
+    for text, expected in ((dated, ("2024-03-14", "text")), (undated, ("2024-05-16", "crawl"))):
         raw = replace(_doc(text), fallback_date="2024-05-16")
         a = clean_document(raw, settings=settings)
         assert (a.published.value, a.published.origin) == expected

@@ -154,7 +154,10 @@ def test_only_the_two_article_pages_come_out(
     assert talks.fallback_date == reaction.fallback_date == "2024-05-16"
     published = [clean_document(d, settings=settings).published for d in docs]
     assert published[0].origin == "html-meta" and published[0].value != "2024-05-16"
-    assert (published[1].value, published[1].origin) == ("2024-05-16", "record")
+    # ... and a page without one takes the crawl date as what it is: a crawl date, no
+    # publisher's word (origin "crawl", a guess), with the crawl time kept.
+    assert (published[1].value, published[1].origin) == ("2024-05-16", "crawl")
+    assert all(d.crawled and d.crawled.startswith("2024-05-16T") for d in docs)
 
 
 def test_reading_twice_gives_the_same_keys(
@@ -215,7 +218,7 @@ def test_plain_text_and_declared_charsets(settings: Settings, tmp_path: Path) ->
     assert isinstance(doc, RawDocument) and doc.html is None
     assert doc.text == " ".join(REACTION)
     published = clean_document(doc, settings=settings).published
-    assert (published.value, published.origin) == ("2024-05-16", "record")
+    assert (published.value, published.origin) == ("2024-05-16", "crawl")
     latin = tmp_path / "latin.warc"
     page = "<html><body><p>Café owners in Duneholm greeted the envoys.</p></body></html>"
     latin.write_bytes(_single(page.encode("iso-8859-1"), "text/html; charset=ISO-8859-1"))
@@ -269,8 +272,15 @@ def test_ingest_stores_the_articles_once(settings: Settings, tmp_path: Path) -> 
     )
     assert (stored[REACTION_URL].published.value, stored[REACTION_URL].published.origin) == (
         "2024-05-16",
-        "record",
+        "crawl",
     )
+    # Where the articles came from: the page's URL, its host as the outlet, the crawl time.
+    reaction = stored[REACTION_URL]
+    assert reaction.outlet == "wire.example.net"  # a text page: no site name, the host
+    assert reaction.crawled is not None and reaction.crawled.startswith("2024-05-16T")
+    # "on Wednesday" counts from the crawl date only as a guess.
+    wednesday = [t for t in reaction.timerefs if "Wednesday" in reaction.span_text(t)]
+    assert wednesday and all(t.origin == "resolved-from-inferred" for t in wednesday)
     with open_store(settings.db_path) as store:
         second = ingest([path], store=store, settings=settings)
         assert len(list(store.iter_articles())) == 2

@@ -10,6 +10,7 @@ from dateline.errors import MissingDependency
 # Each module adds its commands to `app`; listed here in one place.
 from dateline.cli import articles, claims, events, export, groups, serve, spark  # noqa: F401  isort: skip
 from dateline.cli import feeds  # noqa: F401  isort: skip
+from dateline.cli import overrides  # noqa: F401  isort: skip
 
 
 def main() -> None:

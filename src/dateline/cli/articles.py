@@ -118,11 +118,12 @@ def ingest_command(
             err.print(f"warning {warning}", markup=False, highlight=False, soft_wrap=True)
         if not quiet:
             typer.echo(
-                f"read {report.read} documents: {report.inserted} new, {report.updated} updated, "
+                f"read {report.read} documents: {report.inserted} new, "
+                f"{_another_source(report.sourced)}{report.updated} updated, "
                 f"{report.unchanged} unchanged, {report.skipped} already stored, "
                 f"{report.failed} failed; {store.count_articles()} articles in {store.path}"
             )
-        if link and (report.inserted or report.updated or due):
+        if link and (report.inserted or report.updated or report.sourced or due):
             from dateline.link.run import link_corpus
 
             if due and not (report.inserted or report.updated) and not quiet:
@@ -142,6 +143,15 @@ def ingest_command(
                 )
     if report.failed:
         raise typer.Exit(1)
+
+
+def _another_source(count: int) -> str:
+    """ "1 another source of a stored article, " (nothing when there is none)."""
+    if not count:
+        return ""
+    if count == 1:
+        return "1 another source of a stored article, "
+    return f"{count} other sources of stored articles, "
 
 
 def _expected_documents(files: list[Path], max_bytes: int) -> int | None:
@@ -192,16 +202,17 @@ def articles_command(
             )
             return
         from dateline.store.read import article_page
+        from dateline.views import article_row_view, origin_text
 
-        rows = article_page(store, limit=limit or -1)
+        rows = [article_row_view(r) for r in article_page(store, limit=limit or -1)]
     emit(
         ("id", "published", "origin", "title", "outlet", "source"),
         (
             (
                 r["id"],
-                r["published"] or "-",
-                r["published_origin"],
-                (r["title"] or "(untitled)")[:70],
+                r["published"]["value"] or "-",
+                origin_text(r["published"]),
+                r["label"][:70],
                 r["outlet"] or "",
                 Path(r["source_path"]).name[:30],
             )
@@ -221,7 +232,7 @@ def show_command(
     """Print one article with its annotations."""
     from rich.console import Console
 
-    from dateline.views import article_view
+    from dateline.views import article_view, origin_text
 
     settings = settings_from(db)
     with store_from(settings) as store:
@@ -239,12 +250,11 @@ def show_command(
     out.rule(f"[bold]{article.title or '(no title)'}")
     pub = view["published"]
     out.print(
-        f"id {article.id}  published {pub['value'] or 'unknown'} ({pub['origin']})"
+        f"id {article.id}  published {pub['value'] or 'unknown'} ({origin_text(pub)})"
         f"  byline {article.byline or '-'}",
         highlight=False,
     )
-    for source in sources:
-        out.print(f"source {source['source_path']}", highlight=False)
+    _provenance(out, view, sources)
     _languages(out, view)
     for note in view["notes"]:
         out.print(f"[yellow]note ({note['kind']})[/yellow]: {note['text']}", highlight=False)
@@ -255,6 +265,29 @@ def show_command(
     _layer(out, "quotes", ["source", "cue", "content", "direct"], view["quotes"])
     _layer(out, "claims", ["speaker", "content", "direct"], view["claims"])
     _layer(out, "events", ["type", "mode", "actors", "recipients", "place", "date"], view["events"])
+
+
+def _provenance(out: Console, view: dict[str, Any], sources: list[dict[str, Any]]) -> None:
+    """Outlet, URLs, crawl time, credited original sources, and every input with its date."""
+    out.print(f"outlet {view['outlet'] or 'unknown'}  url {view['url'] or '-'}", highlight=False)
+    if view["canonical_url"] and view["canonical_url"] != view["url"]:
+        out.print(f"canonical url {view['canonical_url']}", highlight=False)
+    if view["crawled"]:
+        out.print(f"crawled {view['crawled']}", highlight=False)
+    for credit in view["original_sources"]:
+        out.print(
+            f"original source {credit['name']} (credited: {credit['cue']}, in the "
+            f"{credit['where']})",
+            highlight=False,
+        )
+    for source in sources:
+        date = source.get("published")
+        origin = source.get("published_origin") or "unknown"
+        out.print(
+            f"source {source['source_path']}  {source['outlet'] or ''} "
+            f"{source['url'] or ''}  published {date or 'unknown'} ({origin})",
+            highlight=False,
+        )
 
 
 def _cell(value: Any) -> str:

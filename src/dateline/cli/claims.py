@@ -27,6 +27,15 @@ def _numbers(row: dict[str, Any]) -> str:
     )
 
 
+def _speaker(row: dict[str, Any]) -> str:
+    """Who made the claim: the resolved speaker, else the source as written, marked."""
+    if row["speaker"]:
+        return str(row["speaker"]["text"])
+    if row.get("source"):
+        return f"{row['source']['text']} (unresolved)"
+    return "?"
+
+
 @app.command("claims")
 def claims_command(
     db: DbOption = None,
@@ -52,7 +61,7 @@ def claims_command(
         ("speaker", "cue", "claim", "numbers", "article", "note"),
         (
             (
-                (r["speaker"] or {}).get("text") or "?",
+                _speaker(r),
                 (r["cue"] or {}).get("text") or "",
                 (r["content"] or {}).get("text", "")[: None if as_csv else 140],
                 _numbers(r),

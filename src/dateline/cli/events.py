@@ -217,9 +217,11 @@ def _records(store: Store, query: Any, limit: int | None, *, evidence: bool) -> 
 
 
 def _cells(row: dict[str, Any], name: str) -> tuple[Any, ...]:
+    from dateline.views import origin_text
+
     return (
         row["date"]["value"] or "undated",
-        row["date"]["origin"],
+        origin_text(row["date"]),
         f"{row['type']}{'/' + row['mode'] if row['mode'] else ''}",
         f"{row['confidence']:.2f}",
         ", ".join(p[name] for p in row["actors"]),

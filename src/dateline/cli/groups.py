@@ -83,7 +83,7 @@ def groups_command(
                     m["id"],
                     m["published"],
                     m["published_origin"],
-                    m["title"] or m["source_path"],
+                    m["label"],
                 )
                 for v in views
                 for m in v["members"]
@@ -101,7 +101,7 @@ def groups_command(
         for m in view["members"]:
             out.print(
                 f"   {m['id']}  {m['published'] or '-':10s} {m['published_origin']:18s} "
-                f"{(m['title'] or m['source_path'])[:90]}",
+                f"{m['label'][:90]}",
                 markup=False,
                 highlight=False,
             )

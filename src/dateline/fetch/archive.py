@@ -333,6 +333,7 @@ def page_document(
         date=published,
         date_origin="record" if published else "unknown",
         fallback_date=crawled,
+        crawled=response.date,
         archived=archived,
     )
     if media in HTML_TYPES:

@@ -137,7 +137,11 @@ def fetch_once(
         report.warc_files = [str(p) for p in written]
         _ingest_fetched(store, settings, report, workers, progress)
         ingested = report.ingest
-        if link and ingested is not None and (ingested.inserted or ingested.updated):
+        if (
+            link
+            and ingested is not None
+            and (ingested.inserted or ingested.updated or ingested.sourced)
+        ):
             from dateline.link.run import link_corpus
 
             report.link = link_corpus(store, settings=settings)

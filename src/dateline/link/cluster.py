@@ -307,7 +307,7 @@ def same_event_groups(
             shared = set.intersection(*(by_id[m].names for m in members)) if members else set()
             groups.append(
                 Group(
-                    id="ev-" + content_hash("|".join(members))[:12],
+                    id="sg-" + content_hash("|".join(members))[:12],
                     kind="same-event",
                     members=members,
                     score=round(float(np.mean(pair_scores)), 4),

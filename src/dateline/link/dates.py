@@ -11,6 +11,8 @@ from dateline.settings import Settings
 
 def reresolve_timerefs(article: Article, *, settings: Settings) -> Article:
     """Resolve the article's time references again against its (possibly inferred) date."""
-    inferred = article.published.origin == "inferred-from-twin"
+    # Against a date that is no publisher's word (a twin's, a crawl date) a relative
+    # expression is resolved, but marked so: `resolved-from-inferred`, a guess.
+    inferred = article.published.origin in ("inferred-from-twin", "crawl")
     refs = find_timerefs(article.text, anchor_of(article), doc=article.doc, inferred=inferred)
     return replace(article, timerefs=tuple(refs))

@@ -13,6 +13,12 @@ month"), which merges with its twins by type, place and date. People come before
 countries they represent: a country on the same side as a person of that country (or of no
 known country) is dropped from the record; the person's country stays in their actor code.
 A record's confidence is that of its most confident source event.
+
+Identity: a record's id is that of its *first* member event, "ev-" + a hash of
+"article id:index" of the event whose article was stored first (then by article id and
+index). A source joining later never changes it, so the id (and its URL) an analyst cites
+stays; when the first source leaves, the record takes its next member's id and the store
+keeps a redirect from the old one (`store.events.replace_event_records`).
 """
 
 from __future__ import annotations
@@ -47,8 +53,13 @@ def merge_events(
     groups: Sequence[Group],
     persons: frozenset[str] = frozenset(),
     entities: Mapping[str, tuple[str, str | None]] | None = None,
+    first_seen: Mapping[str, str] | None = None,
 ) -> list[EventRecord]:
     """Merge the corpus's per-article events into corpus-level event records.
+
+    `first_seen` gives each article when it was first stored (sortable text): a record's id
+    is its first-stored member event's (see the module docstring); without it, ids follow
+    article id order.
 
     `persons` are the ids of entities that are people: two events whose actors are different
     people are different events (two speakers' accusations), whatever else they share.
@@ -94,7 +105,13 @@ def merge_events(
                     pairs.add(pair)
     components = connected_components([it.key for it in items], sorted(pairs))
     by_key = {it.key: it for it in items}
-    records = [_record([by_key[k] for k in sorted(c)]) for c in components]
+    seen = first_seen or {}
+
+    def first(key: str) -> tuple[str, str, int]:
+        article_id, _, index = key.rpartition(":")
+        return seen.get(article_id, ""), article_id, int(index)
+
+    records = [_record([by_key[k] for k in sorted(c, key=first)]) for c in components]
     records = [_people_first(r, entities or {}) for r in records]
     return sorted((r for r in records if _named(r)), key=record_order)
 
@@ -243,7 +260,7 @@ def _record(items: list[_Item]) -> EventRecord:
     )
     first = items[0].event
     return EventRecord(
-        id="ev-" + content_hash("|".join(sorted(it.key for it in items)))[:12],
+        id=record_id(items[0].key),
         type=first.type,
         sources=sources,
         mode=mode,
@@ -260,7 +277,13 @@ def _record(items: list[_Item]) -> EventRecord:
         said_by=tuple(
             dict.fromkeys(p.entity_id for it in items for p in it.event.said_by if p.entity_id)
         ),
+        members=tuple(it.key for it in items),
     )
+
+
+def record_id(member: str) -> str:
+    """The id of a record whose first member event is `member` ("article id:index")."""
+    return "ev-" + content_hash(member)[:12]
 
 
 def _entity_at(article: Article, start: int, end: int) -> str | None:

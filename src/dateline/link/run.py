@@ -150,7 +150,13 @@ def _link_corpus(
     if apply_entity_overrides(store, refresh_events=False):
         by_id = {a.id: a for a in store.iter_articles(without=LIGHT)}
     groups = [*copy_group_list, *events]
-    records = merge_events(list(by_id.values()), groups, person_ids(store), entity_kinds(store))
+    records = merge_events(
+        list(by_id.values()),
+        groups,
+        person_ids(store),
+        entity_kinds(store),
+        first_seen=store.first_seen(),
+    )
     replace_event_records(store, records)
     return LinkReport(
         len(articles),

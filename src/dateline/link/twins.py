@@ -37,7 +37,10 @@ def infer_dates(
             if article is None or article.published.origin not in ("unknown", "inferred-from-twin"):
                 continue
             date = DateInfo(
-                value=value, origin="inferred-from-twin", granularity="day", twin_id=twin.id
+                value=value,
+                origin="inferred-from-twin",
+                granularity=twin.published.granularity,  # a month stays a month
+                twin_id=twin.id,
             )
             if article.published == date:
                 continue

@@ -18,6 +18,11 @@ from dateline.settings import Settings
 
 # spaCy labels kept as entity mentions; numbers and dates go to their own stages.
 MENTION_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"})
+# spaCy labels kept apart as `Article.value_mentions`: never parties, but the claims stage
+# reads them (a number inside a LAW or DATE span is no quantity; MONEY gives the currency).
+VALUE_LABELS = frozenset(
+    {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL", "CARDINAL", "LAW"}
+)
 
 
 @Language.component("dateline_paragraphs")
@@ -72,12 +77,57 @@ def annotate(article: Article, *, settings: Settings) -> Article:
 
 
 def annotate_many(articles: list[Article], *, settings: Settings) -> list[Article]:
-    """Parse many articles with nlp.pipe batching."""
+    """Parse many articles with nlp.pipe batching (texts over `nlp_max_chars` in pieces)."""
     nlp = nlp_for(settings)
-    nlp.max_length = max(nlp.max_length, settings.nlp_max_chars + 1)
-    texts = [a.text[: settings.nlp_max_chars] for a in articles]
-    docs = nlp.pipe(texts, batch_size=settings.nlp_batch_size)
+    docs = parse_in_pieces(
+        nlp, [a.text for a in articles], settings.nlp_max_chars, settings.nlp_batch_size
+    )
     return [_attach(article, doc) for article, doc in zip(articles, docs, strict=True)]
+
+
+def parse_in_pieces(nlp: Any, texts: list[str], limit: int, batch_size: int) -> list[Any]:
+    """Parse texts with `nlp.pipe`; a text over `limit` characters is parsed in pieces.
+
+    Pieces end at a paragraph break where one falls in the last half of the window, else
+    after a sentence end or a space, and are joined back with `Doc.from_docs`, so the Doc
+    covers the whole text with the same offsets (no text is ever left unparsed).
+    """
+    from spacy.tokens import Doc
+
+    nlp.max_length = max(nlp.max_length, limit + 1)
+    pieces: list[str] = []
+    owners: list[int] = []
+    for i, text in enumerate(texts):
+        for piece in split_for_parsing(text, limit):
+            pieces.append(piece)
+            owners.append(i)
+    parts: list[list[Any]] = [[] for _ in texts]
+    for owner, doc in zip(owners, nlp.pipe(pieces, batch_size=batch_size), strict=True):
+        parts[owner].append(doc)
+    return [p[0] if len(p) == 1 else Doc.from_docs(p, ensure_whitespace=False) for p in parts]
+
+
+def split_for_parsing(text: str, limit: int) -> list[str]:
+    """Cut a text into pieces of at most `limit` characters that join back into it."""
+    if len(text) <= limit or limit < 2:
+        return [text]
+    pieces = []
+    start = 0
+    while len(text) - start > limit:
+        window = text[start : start + limit]
+        half = limit // 2
+        cut = window.rfind("\n\n", half)
+        cut = cut + 2 if cut >= 0 else -1
+        if cut < 0:
+            ends = [window.rfind(mark, half) for mark in (". ", "? ", "! ", ".\n")]
+            cut = max(ends) + 2 if max(ends) >= 0 else -1
+        if cut < 0:
+            space = max(window.rfind(" "), window.rfind("\n"))
+            cut = space + 1 if space > 0 else limit
+        pieces.append(text[start : start + cut])
+        start += cut
+    pieces.append(text[start:])
+    return pieces
 
 
 def _attach(article: Article, doc: Any) -> Article:
@@ -90,7 +140,17 @@ def _attach(article: Article, doc: Any) -> Article:
     mentions = tuple(
         Mention(e.start_char, e.end_char, e.label_) for e in doc.ents if e.label_ in MENTION_LABELS
     )
-    return replace(article, sentences=sentences, tokens=tokens, mentions=mentions, doc=doc)
+    values = tuple(
+        Mention(e.start_char, e.end_char, e.label_) for e in doc.ents if e.label_ in VALUE_LABELS
+    )
+    return replace(
+        article,
+        sentences=sentences,
+        tokens=tokens,
+        mentions=mentions,
+        value_mentions=values,
+        doc=doc,
+    )
 
 
 def _trimmed(text: str, start: int, end: int) -> Span:

@@ -3,6 +3,9 @@
 A claim keeps its speaker, the content, the cue (as a stance word), whether it was quoted
 directly, the numbers inside it with unit and scope, and the sentence(s) that carry it. It
 inherits the article's provenance notes when listed (an aggregator's "has not verified").
+The quote's source span is kept whether or not it resolves to a person or organisation
+("Both sides stressed ...": source "Both sides", no speaker entity). Numbers inside spaCy's
+LAW, DATE, TIME and ORDINAL spans are no quantities; MONEY spans give the currency.
 """
 
 from __future__ import annotations
@@ -33,8 +36,18 @@ def _evidence(article: Article, quote: Quote) -> Span:
     return Span(min(first.start, start), max(last.end, end))
 
 
+# spaCy entity labels whose numbers are not quantities (see `quantities`).
+NOT_QUANTITIES = frozenset({"LAW", "DATE", "TIME", "ORDINAL"})
+
+
 def extract_claims(article: Article, *, settings: Settings) -> Article:
     """Turn the article's quotes into claims with quantities and evidence."""
+    skip = [(m.start, m.end) for m in article.value_mentions if m.label in NOT_QUANTITIES]
+    money = [
+        (m.start, m.end, article.text[m.start : m.end])
+        for m in article.value_mentions
+        if m.label == "MONEY"
+    ]
     claims = []
     for quote in article.quotes:
         content_text = article.text[quote.content.start : quote.content.end]
@@ -42,7 +55,9 @@ def extract_claims(article: Article, *, settings: Settings) -> Article:
             continue  # too short to be a checkable statement
         context_span = _evidence(article, quote)
         context = article.text[context_span.start : context_span.end]
-        quantities = parse_quantities(content_text, quote.content.start, context)
+        quantities = parse_quantities(
+            content_text, quote.content.start, context, skip=skip, money=money
+        )
         stance = (article.text[quote.cue.start : quote.cue.end].lower(),) if quote.cue else ()
         claims.append(
             Claim(
@@ -53,6 +68,7 @@ def extract_claims(article: Article, *, settings: Settings) -> Article:
                 direct=quote.direct,
                 quantities=tuple(quantities),
                 stance=stance,
+                source=quote.source,
             )
         )
     return replace(article, claims=tuple(claims))
@@ -63,7 +79,7 @@ def list_claims(store: Store, *, speaker: str | None = None) -> Iterator[dict[st
     for article in store.iter_articles():
         for claim in article.claims:
             view = claim_view(article, claim)
-            name = (view["speaker"] or {}).get("text") or ""
+            name = (view["speaker"] or view["source"] or {}).get("text") or ""
             if speaker and speaker.lower() not in name.lower():
                 continue
             yield view | {"article_title": article.title, "published": article.published.value}

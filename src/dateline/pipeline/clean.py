@@ -18,6 +18,7 @@ import ftfy
 from dateline.errors import EmptyInput, MalformedInput
 from dateline.languages import WORD, detect_language
 from dateline.model import Article, DateInfo, Note, RawDocument
+from dateline.pipeline._credits import find_original_sources
 from dateline.readers._bytes import content_hash
 from dateline.settings import Settings
 
@@ -291,6 +292,21 @@ class _Extracted:
     byline: str | None
     date: str | None
     date_origin: str
+    outlet: str | None = None  # the page's site name (og:site_name, publisher metadata)
+    canonical_url: str | None = None  # the page's declared canonical URL
+
+
+def host_of(url: str | None) -> str | None:
+    """The host name of a URL without a leading "www." (an outlet's name of last resort)."""
+    if not url:
+        return None
+    from urllib.parse import urlsplit
+
+    try:
+        host = urlsplit(url.strip()).hostname
+    except ValueError:
+        return None
+    return host.removeprefix("www.") if host else None
 
 
 def _from_html(raw: RawDocument) -> _Extracted:
@@ -307,8 +323,20 @@ def _from_html(raw: RawDocument) -> _Extracted:
         raise EmptyInput("HTML page has no extractable article text", path=raw.source_path)
     date = raw.date or (doc.date[:10] if doc.date else None)
     origin = raw.date_origin if raw.date else ("html-meta" if date else "unknown")
+    # trafilatura echoes the URL it was given when the page declares none: only another URL
+    # is the page's own canonical one.
+    canonical = doc.url if doc.url and doc.url != raw.url and "://" in doc.url else None
+    sitename = (doc.sitename or "").strip() or None
+    if sitename and sitename.startswith("@"):
+        sitename = None  # a social-media handle, not the outlet's name
     return _Extracted(
-        doc.text or "", raw.title or doc.title, raw.author or doc.author, date, origin
+        doc.text or "",
+        raw.title or doc.title,
+        raw.author or doc.author,
+        date,
+        origin,
+        outlet=sitename,
+        canonical_url=canonical,
     )
 
 
@@ -362,30 +390,46 @@ def clean_document(raw: RawDocument, *, settings: Settings) -> Article:
         raise EmptyInput("no article text left after cleaning", path=raw.source_path)
 
     # Publication date cascade: 1. header; 2. container/HTML metadata; 3. a dateline in the
-    # text; 4. the date the document was obtained (a crawl date); 5. unknown (later: inferred
+    # text; 4. the date the document was obtained (a crawl date, origin "crawl": the page
+    # existed then, which bounds its publication but is not it); 5. unknown (later: inferred
     # from a twin article, by the link stage).
     date, origin = got.date, got.date_origin
+    granularity: str | None = raw.date_granularity if date and date == raw.date else None
     if date is None:
         date = date_in_text(kept)
         origin = "text" if date else "unknown"
     if date is None and raw.fallback_date:
-        date, origin = raw.fallback_date, "record"
+        date, origin = raw.fallback_date, "crawl"
+    if date and granularity is None:
+        granularity = _granularity(date)
 
+    # Provenance: the record's source, else the page's site name, else the URL's host.
+    url = raw.url or got.canonical_url
+    outlet = raw.outlet or got.outlet or host_of(got.canonical_url or raw.url)
+    credited = find_original_sources(body, title=title, notes=notes, outlet=outlet)
     return Article(
         id=content_hash((title or "") + "\n" + body)[:16],
         text=body,
         source_path=raw.source_path,
         title=title,
         byline=byline,
-        published=DateInfo(value=date, origin=origin, granularity="day" if date else "unknown"),  # type: ignore[arg-type]
-        url=raw.url,
-        outlet=raw.outlet,
+        published=DateInfo(value=date, origin=origin, granularity=granularity or "unknown"),  # type: ignore[arg-type]
+        url=url,
+        outlet=outlet,
         raw_hash=raw.raw_hash,
+        canonical_url=got.canonical_url,
+        crawled=raw.crawled or (raw.archived.fetched if raw.archived else None),
+        original_sources=credited,
         notes=tuple(notes),
         debris=tuple(debris),
         language=detect_language(body),
         archived=raw.archived,
     )
+
+
+def _granularity(value: str) -> str:
+    """How precise an ISO date prefix is: YYYY-MM-DD a day, YYYY-MM a month, YYYY a year."""
+    return {10: "day", 7: "month", 4: "year"}.get(len(value), "unknown")
 
 
 def _same_line(a: str, b: str) -> bool:

@@ -326,6 +326,8 @@ def extract_events(article: Article, *, settings: Settings) -> Article:
         for c in (credit_span(article.text, s.start_char, s.end_char) for s in doc.sents)
         if c is not None
     ]
+    # The outlets the article credits (clean step) are its sources, never parties.
+    credits += [(o.start, o.end) for o in article.original_sources if o.start is not None and o.end]
     article_view = _ArticleView(article, credits)
     speeches = find_speeches(article, doc, article_view.heads_of)
     found: list[_Found] = []

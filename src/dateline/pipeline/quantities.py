@@ -1,8 +1,18 @@
-"""Numbers with comparison, unit and scope: "more than two and a half million returnees"."""
+"""Numbers with comparison, unit and scope: "more than two and a half million returnees".
+
+Not every number is a quantity. Skipped: numbers inside the spans the caller names (spaCy's
+LAW, DATE, TIME and ORDINAL entities: "Article 5 of the", "the 3rd day"), numbers that
+identify rather than count ("Resolution 2254", "Article 5", "Decree No. 10": a designator
+word before them, which the small spaCy model often leaves untagged), bare years and small
+counting words. Money takes its currency as the unit, from a MONEY span or from the symbol
+or currency word written with the number ("$5 million" -> USD, "200 million Syrian pounds"
+-> SYP).
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from dateline.model import Quantity
 
@@ -57,6 +67,35 @@ NUMBER = re.compile(
 _NUMBER_OF = re.compile(r"\bthe\s+(?:total\s+)?number\s+of\s+([a-z][a-z-]+)", re.IGNORECASE)
 _NEXT_NOUN = re.compile(r"^\s+(?:of\s+)?(?:the\s+)?([A-Za-z][A-Za-z-]+)")
 _SINCE = re.compile(r"\bsince\b[^.;]{0,80}?\b(1[89]\d\d|20\d\d)\b", re.IGNORECASE)
+# A designator before a number makes it an identifier, not a count: "Resolution 2254".
+_DESIGNATOR = re.compile(
+    r"(?:\b(?:Resolution|Article|Section|Chapter|Paragraph|Clause|Decree|Law|Protocol|"
+    r"Amendment|Annex|Rule|Item|Number|No\.?|Nos?\.|Act|Directive|Regulation|Order|Bill|"
+    r"Session|Round|Phase|Flight|Route|Highway|Unit|Brigade|Division|Battalion)|"
+    r"\b(?:resolution|article|section|chapter|paragraph|clause|decree|protocol|annex)s?)"
+    r"\s+(?:No\.?\s+)?$"
+)
+# Currencies: symbols and words (with the adjectives that pick one pound or lira from another).
+_SYMBOLS = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₽": "RUB", "₺": "TRY"}
+_CURRENCY_WORDS = {
+    "dollar": "USD", "euro": "EUR", "pound": "GBP", "sterling": "GBP", "yen": "JPY",
+    "rouble": "RUB", "ruble": "RUB", "yuan": "CNY", "renminbi": "CNY", "rupee": "INR",
+    "riyal": "SAR", "dirham": "AED", "dinar": None, "lira": "TRY", "shekel": "ILS",
+    "franc": "CHF", "won": "KRW", "rial": "IRR", "hryvnia": "UAH", "manat": None,
+}  # fmt: skip
+_QUALIFIED = {
+    ("syrian", "pound"): "SYP", ("lebanese", "pound"): "LBP", ("egyptian", "pound"): "EGP",
+    ("lebanese", "lira"): "LBP", ("syrian", "lira"): "SYP", ("turkish", "lira"): "TRY",
+    ("iraqi", "dinar"): "IQD", ("jordanian", "dinar"): "JOD", ("kuwaiti", "dinar"): "KWD",
+    ("libyan", "dinar"): "LYD", ("qatari", "riyal"): "QAR", ("iranian", "rial"): "IRR",
+    ("australian", "dollar"): "AUD", ("canadian", "dollar"): "CAD", ("us", "dollar"): "USD",
+    ("u.s.", "dollar"): "USD", ("american", "dollar"): "USD", ("swiss", "franc"): "CHF",
+}  # fmt: skip
+_CURRENCY_AFTER = re.compile(
+    r"^\s+(?:([A-Za-z.]+)\s+)?(dollar|euro|pound|sterling|yen|r[ou]ble|yuan|renminbi|rupee|"
+    r"riyal|dirham|dinar|lira|shekel|franc|won|rial|hryvnia|manat)(?:s|e)?\b",
+    re.IGNORECASE,
+)
 _NOT_UNITS = frozenset(
     {"and", "or", "of", "the", "in", "on", "at", "to", "for", "from", "since", "by", "with",
      "a", "an", "is", "are", "was", "were", "has", "have", "had", "who", "which", "that"}
@@ -79,12 +118,43 @@ def word_number(text: str) -> float | None:
     return total + extra
 
 
-def parse_quantities(text: str, offset: int = 0, context: str | None = None) -> list[Quantity]:
-    """Find numbers in `text` (offsets shifted by `offset`) with comparison, unit and scope."""
+def currency(text: str) -> str | None:
+    """The ISO 4217 code (or the currency word) a piece of money text names, if any."""
+    for symbol in sorted(_SYMBOLS, key=len, reverse=True):
+        if symbol in text:
+            return _SYMBOLS[symbol]
+    words = re.findall(r"[A-Za-z.]+", text.lower())
+    for before, word in zip(["", *words], words, strict=False):
+        stem = re.sub(r"(?:s|es)$", "", word) if word not in ("lira", "sterling") else word
+        stem = {"roubl": "rouble", "rubl": "ruble", "lire": "lira"}.get(stem, stem)
+        if stem in _CURRENCY_WORDS:
+            return _QUALIFIED.get((before, stem)) or _CURRENCY_WORDS[stem] or stem
+    return None
+
+
+def parse_quantities(
+    text: str,
+    offset: int = 0,
+    context: str | None = None,
+    *,
+    skip: Sequence[tuple[int, int]] = (),
+    money: Sequence[tuple[int, int, str]] = (),
+) -> list[Quantity]:
+    """Find numbers in `text` (offsets shifted by `offset`) with comparison, unit and scope.
+
+    `skip` are (start, end) spans, in the same offsets, whose numbers are no quantities
+    (LAW, DATE, TIME, ORDINAL entities); `money` are (start, end, text) MONEY spans, whose
+    numbers take the currency as unit.
+    """
     context = text if context is None else context
     found: list[Quantity] = []
     for m in NUMBER.finditer(text):
         raw = m.group("num")
+        at, to = offset + m.start("num"), offset + m.start("num") + len(raw)
+        if any(s <= at and to <= e for s, e in skip):
+            continue  # inside "Article 5 of the" (LAW) or "the 3rd day" (DATE)
+        if _DESIGNATOR.search(text[max(0, m.start() - 40) : m.start()]):
+            continue  # "Resolution 2254": an identifier
         if re.fullmatch(_WORD_NUM, raw, re.IGNORECASE):
             bare = not (
                 m.group("scale")
@@ -110,8 +180,16 @@ def parse_quantities(text: str, offset: int = 0, context: str | None = None) -> 
             if m.group(f"op{i}"):
                 op = symbol
         unit = None
+        paid = next((c for s, e, c in money if s <= at and to <= e), None)
+        before = text[max(0, m.start() - 4) : m.start()].rstrip()
+        mark = next((c for t, c in _SYMBOLS.items() if before.endswith(t)), None)
+        written = mark or (
+            currency(cm.group(0)) if (cm := _CURRENCY_AFTER.match(text[m.end() :])) else None
+        )
         if m.group("pct"):
             unit = "percent"
+        elif paid is not None or written:
+            unit = written or currency(paid or "") or "money"
         else:
             after = _NEXT_NOUN.match(text[m.end() :])
             if after and after.group(1).lower() not in _NOT_UNITS:

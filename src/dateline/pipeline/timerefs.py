@@ -145,7 +145,9 @@ def _to_timeref(found: Found, anchor: dt.date | None, inferred: bool) -> TimeRef
 
 def extract_timerefs(article: Article, *, settings: Settings) -> Article:
     """Attach the article's time references, resolved against its publication date."""
-    inferred = article.published.origin == "inferred-from-twin"
+    # Against a date that is no publisher's word (a twin's, a crawl date) a relative
+    # expression is resolved, but marked so: `resolved-from-inferred`, a guess.
+    inferred = article.published.origin in ("inferred-from-twin", "crawl")
     refs = find_timerefs(article.text, anchor_of(article), doc=article.doc, inferred=inferred)
     return replace(article, timerefs=tuple(refs))
 

@@ -19,6 +19,7 @@ from dateline.readers._bytes import (
     record_problem,
     shown,
 )
+from dateline.readers._dates import RecordDateError, parse_record_date
 from dateline.settings import Settings
 
 # Column names seen in public news corpora, in order of preference.
@@ -42,20 +43,21 @@ def _first(record: Mapping[str, Any], keys: tuple[str, ...]) -> str | None:
 
 
 def normalise_date(value: str | None) -> str | None:
-    """Turn a record's date field into YYYY-MM-DD, or None when it is not a recognisable date."""
+    """The YYYY-MM-DD day of an ISO 8601 timestamp (a WARC or HTTP date), else None."""
     if not value:
         return None
     match = _ISO_DATE.search(value)
-    if match:
-        return match.group(0)
-    import dateparser
-
-    parsed = dateparser.parse(value, settings={"STRICT_PARSING": True})
-    return parsed.date().isoformat() if parsed else None
+    return match.group(0) if match else None
 
 
-def record_to_document(record: Mapping[str, Any], where: str) -> RawDocument:
-    """Turn one corpus record into a raw document, or raise a ReadError naming it."""
+def record_to_document(
+    record: Mapping[str, Any], where: str, *, date_order: str = "auto"
+) -> RawDocument:
+    """Turn one corpus record into a raw document, or raise a ReadError naming it.
+
+    A date field that is not an absolute date is refused (`readers._dates`): the record is
+    kept undated and `date_problem` says why (reported by ingest as a DL018 warning).
+    """
     text = _first(record, TEXT_KEYS)
     html = _first(record, HTML_KEYS)
     if not (text and text.strip()) and not (html and html.strip()):
@@ -63,7 +65,14 @@ def record_to_document(record: Mapping[str, Any], where: str) -> RawDocument:
             f"record has no text (looked for fields {', '.join(TEXT_KEYS + HTML_KEYS)})",
             path=where,
         )
-    date = normalise_date(_first(record, DATE_KEYS))
+    given = _first(record, DATE_KEYS)
+    date = granularity = problem = None
+    if given is not None and given.strip():
+        try:
+            parsed = parse_record_date(given, order=date_order)
+            date, granularity = parsed.value, parsed.granularity
+        except RecordDateError as exc:
+            problem = f"record date refused, the article is stored undated: {exc}"
     canonical = json.dumps(record, sort_keys=True, ensure_ascii=False, default=str)
     return RawDocument(
         source_path=where,
@@ -75,6 +84,8 @@ def record_to_document(record: Mapping[str, Any], where: str) -> RawDocument:
         outlet=_first(record, SOURCE_KEYS),
         date=date,
         date_origin="record" if date else "unknown",
+        date_granularity=granularity,  # type: ignore[arg-type]
+        date_problem=problem,
     )
 
 
@@ -109,13 +120,13 @@ def read_jsonl_file(path: Path, *, settings: Settings) -> Iterator[RawDocument |
         if not isinstance(record, dict):
             yield MalformedInput(f"line {number} is not a JSON object", path=f"{name}#{number}")
             continue
-        yield from _document(record, name, number)
+        yield from _document(record, name, number, settings.date_order)
     if not seen:
         raise EmptyInput("file has no records (only blank lines)", path=name)
 
 
 def _document(
-    record: Mapping[str, Any], name: str, number: int
+    record: Mapping[str, Any], name: str, number: int, date_order: str = "auto"
 ) -> Iterator[RawDocument | ReadError]:
     """The record as a document, or the error that refuses it (NUL bytes in a field, ...)."""
     where = _where(name, record, number)
@@ -125,7 +136,7 @@ def _document(
         yield problem
         return
     try:
-        yield record_to_document(record, where)
+        yield record_to_document(record, where, date_order=date_order)
     except ReadError as exc:
         yield exc
 
@@ -162,4 +173,4 @@ def read_csv_file(path: Path, *, settings: Settings) -> Iterator[RawDocument | R
             return
         number += 1
         record = {k.strip().lower(): v for k, v in row.items() if isinstance(k, str)}
-        yield from _document(record, name, number)
+        yield from _document(record, name, number, settings.date_order)

@@ -209,12 +209,18 @@ def _to_document(record: Any, where: str, settings: Settings) -> RawDocument | N
         raise EmptyInput("WARC response has an empty body", path=where)
     body = _decode(data, charset, where)
     url = record.rec_headers.get_header("WARC-Target-URI") or None
-    crawled = normalise_date(record.rec_headers.get_header("WARC-Date"))
+    stamp = record.rec_headers.get_header("WARC-Date") or None
+    crawled = normalise_date(stamp)
     raw_hash = content_hash(f"{url}\n{crawled}\n".encode() + data)
     # The crawl date is a fallback: the page's own metadata or dateline, when it has one, wins.
     if media in HTML_TYPES:
         return RawDocument(
-            source_path=where, raw_hash=raw_hash, html=body, url=url, fallback_date=crawled
+            source_path=where,
+            raw_hash=raw_hash,
+            html=body,
+            url=url,
+            fallback_date=crawled,
+            crawled=stamp,
         )
     header_date, text = split_header(body)
     if not text.strip():
@@ -227,6 +233,7 @@ def _to_document(record: Any, where: str, settings: Settings) -> RawDocument | N
         date=header_date,
         date_origin="header" if header_date else "unknown",
         fallback_date=crawled,
+        crawled=stamp,
     )
 
 

@@ -20,11 +20,29 @@ from dateline.store.migrations import MIGRATIONS
 
 @dataclass(frozen=True, slots=True)
 class UpsertResult:
-    """How many articles a write added, changed, or found already stored unchanged."""
+    """How many articles a write added, changed, or found already stored unchanged.
+
+    `sourced` counts inputs that were another source of an article already stored (the
+    same text from another file, record or page): recorded as one more source, not an update.
+    """
 
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
+    sourced: int = 0
+
+
+# Publication-date origins that are the publisher's own word: an article read from several
+# sources takes the earliest of these (see `Store.upsert_articles`).
+FIRM_DATE_ORIGINS = frozenset({"header", "html-meta", "record", "text"})
+
+
+def _date_key(article: Article) -> tuple[int, str]:
+    """Sort key of an article's date for choosing among sources: firm first, then earliest."""
+    pub = article.published
+    if pub.value and pub.origin in FIRM_DATE_ORIGINS:
+        return 0, pub.value
+    return (1, pub.value) if pub.value else (2, "")
 
 
 class Store:
@@ -115,53 +133,81 @@ class Store:
         return found & set(keys)
 
     def upsert_articles(self, articles: Iterable[Article]) -> UpsertResult:
-        """Store articles in one transaction; an article already stored unchanged is left alone."""
-        inserted = updated = unchanged = 0
+        """Store articles in one transaction; an article already stored unchanged is left alone.
+
+        The same text read from another input (another file, record or page) is one more
+        source of the stored article: each source keeps its own path, URL, outlet and date in
+        `article_sources`. The article itself shows the source whose date it carries: the
+        earliest firm date (the publisher's own: header, HTML metadata, record, dateline in
+        the text) among its sources, else the first source seen.
+        """
+        inserted = updated = unchanged = sourced = 0
         with self.transaction():
             for incoming in articles:
                 row = self.conn.execute(
                     "SELECT source_path, data FROM articles WHERE id = ?", (incoming.id,)
                 ).fetchone()
-                article = incoming
-                if row is not None and row["source_path"] != incoming.source_path:
-                    # The same content from another input: the article keeps the place it
-                    # was first seen; the new place is recorded as one more source below.
-                    first = json.loads(row["data"])
-                    article = replace(
-                        incoming,
-                        source_path=row["source_path"],
-                        raw_hash=first.get("raw_hash"),
-                        url=first.get("url"),
-                        outlet=first.get("outlet"),
-                    )
-                data = _article_json(article)
+                data = _article_json(incoming)
                 if row is None:
                     inserted += 1
-                elif row["data"] == data:
-                    unchanged += 1
+                    self._write_article(incoming, data)
+                elif row["source_path"] == incoming.source_path:
+                    if row["data"] == data:
+                        unchanged += 1
+                    else:
+                        updated += 1
+                        self._write_article(incoming, data)
                 else:
-                    updated += 1
-                if row is None or row["data"] != data:
-                    self._write_article(article, data)
-                article = incoming
-                if article.raw_hash:
-                    self.conn.execute(
-                        "INSERT INTO article_sources"
-                        "(raw_hash, article_id, source_path, url, outlet) VALUES (?, ?, ?, ?, ?)"
-                        " ON CONFLICT(raw_hash, source_path) DO UPDATE SET"
-                        " article_id = excluded.article_id",
-                        (
-                            article.raw_hash,
-                            article.id,
-                            article.source_path,
-                            article.url,
-                            article.outlet,
-                        ),
+                    known = self.conn.execute(
+                        "SELECT 1 FROM article_sources WHERE article_id = ? AND source_path = ?",
+                        (incoming.id, incoming.source_path),
+                    ).fetchone()
+                    if known is None:
+                        sourced += 1
+                    else:
+                        unchanged += 1
+                    stored = _article_from_row(
+                        self.conn.execute(
+                            "SELECT text, data FROM articles WHERE id = ?", (incoming.id,)
+                        ).fetchone()
                     )
+                    if _date_key(incoming) < _date_key(stored):
+                        # This source dates the article better: the article shows it (its
+                        # annotations were resolved against this date).
+                        self._write_article(incoming, data)
+                self._record_source(incoming)
                 self.conn.execute(
-                    "DELETE FROM ingest_errors WHERE source_path = ?", (article.source_path,)
+                    "DELETE FROM ingest_errors WHERE source_path = ?", (incoming.source_path,)
                 )
-        return UpsertResult(inserted, updated, unchanged)
+        return UpsertResult(inserted, updated, unchanged, sourced)
+
+    def _record_source(self, article: Article) -> None:
+        """Record (or refresh) the input an article was read from, with that input's own facts."""
+        if not article.raw_hash:
+            return
+        pub = article.published
+        self.conn.execute(
+            "INSERT INTO article_sources(raw_hash, article_id, source_path, url, outlet,"
+            " published, published_origin, published_granularity, crawled, canonical_url)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT(raw_hash, source_path) DO UPDATE SET"
+            " article_id = excluded.article_id, url = excluded.url, outlet = excluded.outlet,"
+            " published = excluded.published, published_origin = excluded.published_origin,"
+            " published_granularity = excluded.published_granularity,"
+            " crawled = excluded.crawled, canonical_url = excluded.canonical_url",
+            (
+                article.raw_hash,
+                article.id,
+                article.source_path,
+                article.url,
+                article.outlet,
+                pub.value,
+                pub.origin,
+                pub.granularity,
+                article.crawled,
+                article.canonical_url,
+            ),
+        )
 
     def _write_article(
         self, article: Article, data: str, derived: dict[str, bool] | None = None
@@ -173,6 +219,7 @@ class Store:
                    published_granularity, twin_id, source_path, url, outlet, text, data)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT(id) DO UPDATE SET title = excluded.title, byline = excluded.byline,
+                   source_path = excluded.source_path,
                    published = excluded.published, published_origin = excluded.published_origin,
                    published_granularity = excluded.published_granularity,
                    twin_id = excluded.twin_id, url = excluded.url, outlet = excluded.outlet,
@@ -259,15 +306,23 @@ class Store:
                     changed += 1
         return changed
 
+    def first_seen(self) -> dict[str, str]:
+        """When each article was first stored (ISO timestamp, sortable), by id."""
+        rows = self.conn.execute("SELECT id, created_at FROM articles")
+        return {str(r[0]): str(r[1]) for r in rows}
+
     def count_articles(self) -> int:
         """Return how many articles are stored."""
         return int(self.conn.execute("SELECT count(*) FROM articles").fetchone()[0])
 
     def article_sources(self, article_id: str) -> list[dict[str, Any]]:
-        """Return every input record an article was read from."""
+        """Return every input record an article was read from, each with its own URL, outlet,
+        publication date (value, origin, granularity; None for rows stored before sources kept
+        dates), crawl time and canonical URL, first seen first."""
         rows = self.conn.execute(
-            "SELECT source_path, url, outlet, seen_at FROM article_sources WHERE article_id = ?"
-            " ORDER BY seen_at, source_path",
+            "SELECT source_path, url, outlet, published, published_origin,"
+            " published_granularity, crawled, canonical_url, seen_at FROM article_sources"
+            " WHERE article_id = ? ORDER BY seen_at, source_path",
             (article_id,),
         )
         return [dict(r) for r in rows]

@@ -5,13 +5,60 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from dateline.errors import NotFound
 from dateline.model import EventRecord, from_dict, to_dict
 from dateline.store.db import Store
 
 
+def _redirects(old: dict[str, set[str]], records: Sequence[EventRecord]) -> dict[str, str | None]:
+    """Where each old id that no longer names a record now points (None: nowhere).
+
+    An old record goes to the new record holding most of its member events (ties: the
+    new record's id order); its sources' evidence spans stand in for members in records
+    stored before records listed them.
+    """
+    new_ids = {r.id for r in records}
+    owner: dict[str, str] = {}
+    for record in records:
+        for key in _keys(record):
+            owner.setdefault(key, record.id)
+    moved: dict[str, str | None] = {}
+    for old_id, keys in old.items():
+        if old_id in new_ids:
+            continue
+        counts: dict[str, int] = {}
+        for key in keys:
+            if key in owner:
+                counts[owner[key]] = counts.get(owner[key], 0) + 1
+        moved[old_id] = min(counts, key=lambda i: (-counts[i], i)) if counts else None
+    return moved
+
+
+def _keys(record: EventRecord) -> set[str]:
+    """What identifies a record's parts across runs: member events and evidence spans."""
+    return set(record.members) | {f"{s.article_id}@{s.start}-{s.end}" for s in record.sources}
+
+
 def replace_event_records(store: Store, records: Sequence[EventRecord]) -> None:
-    """Replace the stored event records with a freshly merged set, in one transaction."""
+    """Replace the stored event records with a freshly merged set, in one transaction.
+
+    Ids that stop naming a record are kept as redirects to the record that took over most of
+    their events (`event_redirects`), so an id an analyst cited still answers.
+    """
     with store.transaction() as conn:
+        old = {
+            row[0]: _keys(from_dict(EventRecord, json.loads(row[1])))
+            for row in conn.execute("SELECT id, data FROM event_records")
+        }
+        moved = _redirects(old, records)
+        for old_id, new_id in moved.items():
+            conn.execute("UPDATE event_redirects SET new_id = ? WHERE new_id = ?", (new_id, old_id))
+            conn.execute(
+                "INSERT INTO event_redirects(old_id, new_id) VALUES (?, ?) ON CONFLICT(old_id)"
+                " DO UPDATE SET new_id = excluded.new_id, at = excluded.at",
+                (old_id, new_id),
+            )
+        conn.executemany("DELETE FROM event_redirects WHERE old_id = ?", [(r.id,) for r in records])
         conn.execute("DELETE FROM event_records")
         conn.executemany(
             "INSERT INTO event_records(id, type, date, date_origin, data) VALUES (?, ?, ?, ?, ?)",
@@ -118,6 +165,29 @@ def entity_ids(store: Store, entity: str) -> list[str]:
 
 
 def get_event_record(store: Store, event_id: str) -> EventRecord:
-    """One event record by id (or a unique id prefix); raise NotFound otherwise."""
-    row = store.find_by_id("event_records", "data", event_id, "event", "dateline events")
+    """One event record by id (or a unique id prefix); raise NotFound otherwise.
+
+    An id that named a record before a re-link answers with the record that took over its
+    events (the returned record's `id` says which); a same-event group's id ("sg-...") is
+    not an event, and the error says where groups are listed.
+    """
+    try:
+        row = store.find_by_id("event_records", "data", event_id, "event", "dateline events")
+    except NotFound:
+        moved = store.conn.execute(
+            "SELECT new_id FROM event_redirects WHERE old_id = ?", (event_id,)
+        ).fetchone()
+        if moved is not None and moved[0] is not None:
+            return get_event_record(store, moved[0])
+        if moved is not None:
+            raise NotFound(
+                f"event {event_id!r} no longer exists: after a re-link its sources no longer "
+                "tell one event; list events with: dateline events"
+            ) from None
+        if event_id.startswith("sg-"):
+            raise NotFound(
+                f"{event_id!r} is a same-event group of articles, not an event record; list "
+                "groups with: dateline groups --kind same-event"
+            ) from None
+        raise
     return from_dict(EventRecord, json.loads(row[0]))

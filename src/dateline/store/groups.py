@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
 
 from dateline.model import ArticleLink, Group
 from dateline.store.db import Store
@@ -57,22 +56,3 @@ def load_links(store: Store) -> list[ArticleLink]:
     """Return stored article links (copies and near-copies)."""
     rows = store.conn.execute("SELECT a, b, kind, score, evidence FROM article_links ORDER BY a, b")
     return [ArticleLink(r[0], r[1], r[2], r[3], tuple(json.loads(r[4]))) for r in rows]
-
-
-def group_view(store: Store, group: Group) -> dict[str, Any]:
-    """A group with its members' titles and dates, for listings."""
-    members = []
-    for member in group.members:
-        row = store.conn.execute(
-            "SELECT id, title, published, published_origin, source_path FROM articles WHERE id = ?",
-            (member,),
-        ).fetchone()
-        if row:
-            members.append(dict(row))
-    return {
-        "id": group.id,
-        "kind": group.kind,
-        "score": group.score,
-        "evidence": list(group.evidence),
-        "members": members,
-    }

@@ -138,4 +138,29 @@ MIGRATIONS: list[Migration] = [
         """,
     ),
     Migration("1900_web_read_tables", WEB_READ_SQL),
+    Migration(
+        "1910_provenance",
+        """
+        -- Each input an article was read from keeps its own date, crawl time and canonical
+        -- URL (several sources of one text: dateline.store.db.Store.upsert_articles).
+        ALTER TABLE article_sources ADD COLUMN published TEXT;
+        ALTER TABLE article_sources ADD COLUMN published_origin TEXT;
+        ALTER TABLE article_sources ADD COLUMN published_granularity TEXT;
+        ALTER TABLE article_sources ADD COLUMN crawled TEXT;
+        ALTER TABLE article_sources ADD COLUMN canonical_url TEXT;
+
+        -- Event ids that no longer name a record (its first source left, or two records
+        -- became one): where each now points, so a cited id still answers.
+        CREATE TABLE event_redirects (
+            old_id TEXT PRIMARY KEY,
+            new_id TEXT,                    -- NULL: its events no longer form a record
+            at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        );
+
+        -- Whether each operator decision still applied at the last re-link, and why not.
+        ALTER TABLE entity_overrides ADD COLUMN status TEXT NOT NULL DEFAULT 'applied';
+        ALTER TABLE entity_overrides ADD COLUMN reason TEXT;
+        ALTER TABLE entity_overrides ADD COLUMN checked_at TEXT;
+        """,
+    ),
 ]

@@ -12,13 +12,14 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from dateline.errors import DatelineError, NotFound
 from dateline.link.events import merge_events
 from dateline.model import Article, Entity, Participant, to_dict
 from dateline.readers._bytes import content_hash
 from dateline.store.db import Store
-from dateline.store.entities import get_entity, person_ids
+from dateline.store.entities import entity_kinds, get_entity, person_ids
 from dateline.store.events import replace_event_records
 from dateline.store.groups import load_groups
 
@@ -85,14 +86,17 @@ def _relabel(store: Store, entity_id: str, new_id: Callable[[str], str | None]) 
         if updated != article:
             changed.append(updated)
     if changed:
-        store.upsert_articles(changed)
+        store.patch_articles(changed, ("mentions", "events"))
 
 
 def _refresh_events(store: Store) -> None:
     """Re-merge the corpus-level events from the relabelled articles."""
     groups = [g for g in load_groups(store) if g.kind in ("copy", "same-event")]
     articles = list(store.iter_articles(without=("tokens", "sentences")))
-    replace_event_records(store, merge_events(articles, groups, person_ids(store)))
+    records = merge_events(
+        articles, groups, person_ids(store), entity_kinds(store), first_seen=store.first_seen()
+    )
+    replace_event_records(store, records)
 
 
 def _do_merge(store: Store, keep_id: str, other_id: str) -> Entity:
@@ -177,32 +181,71 @@ def split_entity(
 def apply_entity_overrides(store: Store, *, refresh_events: bool = True) -> int:
     """Replay every recorded merge/split (after a re-link); return how many still applied.
 
+    A decision that no longer applies (an entity it names is gone, an alias moved) is kept,
+    marked `stale` with the reason, so `list_overrides` shows it instead of losing it; one
+    that applies again later is marked `applied` again.
     With `refresh_events` false the caller re-merges the event records itself (the link step
     applies the overrides before it merges events, so it merges them once).
     """
     rows = store.conn.execute(
-        "SELECT op, entity_id, other_id, aliases, name FROM entity_overrides ORDER BY seq"
+        "SELECT seq, op, entity_id, other_id, aliases, name FROM entity_overrides ORDER BY seq"
     ).fetchall()
     applied = 0
     with store.transaction():
         for row in rows:
+            status, reason = "applied", None
             try:
                 if row["op"] == "merge":
                     _do_merge(store, row["entity_id"], row["other_id"])
                 else:
                     aliases = tuple(json.loads(row["aliases"]))
                     _do_split(store, row["entity_id"], aliases, row["other_id"], row["name"])
-            except (NotFound, OverrideError):
-                continue  # the entities changed since; the decision no longer applies
-            applied += 1
+            except (NotFound, OverrideError) as exc:
+                # The entities changed since; the decision no longer applies.
+                status, reason = "stale", _stale_reason(store, row, exc)
+            else:
+                applied += 1
+            store.conn.execute(
+                "UPDATE entity_overrides SET status = ?, reason = ?,"
+                " checked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE seq = ?",
+                (status, reason, row["seq"]),
+            )
         if applied and refresh_events:
             _refresh_events(store)
     return applied
 
 
-def list_overrides(store: Store) -> list[dict[str, object]]:
-    """Return the recorded operator decisions, oldest first."""
-    rows = store.conn.execute(
-        "SELECT seq, op, entity_id, other_id, aliases, name, at FROM entity_overrides ORDER BY seq"
+def _stale_reason(store: Store, row: Any, exc: DatelineError) -> str:
+    """Why a recorded decision no longer applies, in an analyst's words."""
+    missing = [
+        entity_id
+        for entity_id in (row["entity_id"], row["other_id"] if row["op"] == "merge" else None)
+        if entity_id
+        and store.conn.execute("SELECT 1 FROM entities WHERE id = ?", (entity_id,)).fetchone()
+        is None
+    ]
+    if missing:
+        which = " and ".join(repr(m) for m in missing)
+        return (
+            f"entity {which} no longer exists after re-linking (the linker now groups these "
+            f"mentions differently); {exc.message}"
+        )
+    return exc.message
+
+
+def list_overrides(store: Store, *, status: str | None = None) -> list[dict[str, object]]:
+    """Return the recorded operator decisions, oldest first, each with whether it still
+    applied at the last re-link (`status`: applied or stale) and, if not, the `reason`.
+
+    `status` keeps only the decisions in that state.
+    """
+    query = (
+        "SELECT seq, op, entity_id, other_id, aliases, name, at, status, reason, checked_at"
+        " FROM entity_overrides"
     )
+    params: tuple[str, ...] = ()
+    if status:
+        query += " WHERE status = ?"
+        params = (status,)
+    rows = store.conn.execute(query + " ORDER BY seq", params)
     return [dict(r) | {"aliases": json.loads(r["aliases"])} for r in rows]

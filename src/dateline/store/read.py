@@ -67,9 +67,11 @@ _ARTICLE_BRIEF = (
 
 
 def article_briefs(store: Store, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """Title, outlet, URL, source path and publication date (with origin) of articles by id."""
+    """Title, outlet, URL, source path, date (with origin), text head and credits by id."""
     rows = store.conn.execute(
-        f"SELECT {_ARTICLE_BRIEF} FROM articles WHERE id IN (SELECT value FROM json_each(?))",
+        f"SELECT {_ARTICLE_BRIEF}, substr(text, 1, 81) AS head,"
+        " json_extract(data, '$.original_sources') AS original_sources"
+        " FROM articles WHERE id IN (SELECT value FROM json_each(?))",
         (_json_ids(ids),),
     )
     return {r["id"]: dict(r) for r in rows}
@@ -172,7 +174,8 @@ def claims_by_speaker(
 # -- articles -----------------------------------------------------------------------------------
 
 _SUMMARY = (
-    f"{_ARTICLE_BRIEF}, byline, json_extract(data, '$.notes') AS notes,"
+    f"{_ARTICLE_BRIEF}, byline, substr(text, 1, 81) AS head,"
+    " json_extract(data, '$.notes') AS notes,"
     " json_extract(data, '$.language') AS language, json_extract(data, '$.archived') AS archived"
 )
 
@@ -295,15 +298,19 @@ def groups_of_article(store: Store, article_id: str) -> list[dict[str, Any]]:
 def _with_members(store: Store, groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
     members: dict[str, list[dict[str, Any]]] = {g["id"]: [] for g in groups}
     rows = store.conn.execute(
-        "SELECT g.group_id, a.id, a.title, a.published, a.published_origin, a.source_path"
+        "SELECT g.group_id, a.id, a.title, a.published, a.published_origin, a.source_path,"
+        " a.outlet, substr(a.text, 1, 81)"
         " FROM group_members g JOIN articles a ON a.id = g.article_id"
         " WHERE g.group_id IN (SELECT value FROM json_each(?)) ORDER BY g.group_id, a.id",
         (_json_ids(members),),
     )
     for r in rows:
+        # An untitled article is named by its first words, never by its file path.
+        head = " ".join(r[7][:80].split())
+        label = r[2] or f"(untitled) {head}{'…' if len(r[7]) > 80 else ''}"
         members[r[0]].append(
             {"id": r[1], "title": r[2], "published": r[3], "published_origin": r[4]}
-            | {"source_path": r[5]}
+            | {"source_path": r[5], "outlet": r[6], "label": label}
         )
     for group in groups:
         group["evidence"] = json.loads(group.get("evidence") or "[]")

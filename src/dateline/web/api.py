@@ -17,7 +17,12 @@ from dateline.link.run import link_corpus
 from dateline.settings import Settings
 from dateline.store import Store, open_store
 from dateline.store.entities import entity_view
-from dateline.store.overrides import apply_entity_overrides, merge_entities, split_entity
+from dateline.store.overrides import (
+    apply_entity_overrides,
+    list_overrides,
+    merge_entities,
+    split_entity,
+)
 from dateline.store.read_events import EventQuery
 from dateline.store.search import search, search_view
 from dateline.web import data
@@ -301,6 +306,18 @@ async def ingest_upload(
         target.write_bytes(content)
         paths.append(str(target))
     return await run_in_threadpool(_ingest_paths, settings, paths)
+
+
+@router.get("/overrides")
+def overrides(
+    status: Annotated[str | None, Query(pattern="^(applied|stale)$")] = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+    store: Store = StoreDep,
+) -> Response:
+    """Analysts' entity merges and splits, oldest first, with whether each still applies."""
+    rows = list_overrides(store, status=status)
+    return _json(data.page(rows[offset : offset + limit], len(rows), limit, offset))
 
 
 @router.post("/entities/{entity_id}/merge", dependencies=[WriteDep])

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from dateline.model import GUESS_ORIGINS
+
 # PLOVER 2.0 event types (the `type` filter is checked against these).
 PLOVER_TYPES: tuple[str, ...] = (
     "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
     "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
 )  # fmt: skip
 
-# Date origins that are not firm (a guess, or nothing): pages style them apart.
-SOFT_ORIGINS = frozenset({"inferred-from-twin", "resolved-from-inferred", "unknown"})
+# Date origins that are not firm (a guess, or nothing): pages style them apart. An event
+# dated by its article's publication date is a guess, and so is a crawl date.
+SOFT_ORIGINS = GUESS_ORIGINS
 
 
 def date_is_soft(date: dict[str, Any]) -> bool:

@@ -40,6 +40,9 @@ ENV.globals.update(
     date_is_soft=date_is_soft,
     marked_snippet=marked_snippet,
 )
+# A server's file paths are not for its pages: input files are shown by name (records keep
+# their "#id").
+ENV.filters["basename"] = lambda path: str(path).replace("\\", "/").rsplit("/", 1)[-1]
 templates = Jinja2Templates(env=ENV)
 
 
