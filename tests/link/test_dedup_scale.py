@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
@@ -12,12 +14,14 @@ from datasketch import MinHashLSH
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dateline.link import dedup
+from dateline.link import _copyjoin, dedup
+from dateline.link._copyjoin import candidate_pairs, shingle_sets
 from dateline.link.dedup import (
     COPY_JACCARD,
     LSH_THRESHOLD,
     NEAR_COPY_CONTAINMENT,
     NUM_PERM,
+    SHINGLE,
     find_copies,
     lsh_candidates,
     minhash,
@@ -161,3 +165,59 @@ def test_without_the_vectorised_scheme_signatures_come_from_datasketch(
     expected = exhaustive(articles)
     monkeypatch.setattr(dedup, "_affine32", lambda: None)
     assert find_copies(articles) == expected and expected
+
+
+# -- the exact join that replaced LSH bucket enumeration ---------------------------------------
+
+
+def _passing_by_brute_force(articles: Sequence[Article]) -> set[tuple[int, int]]:
+    """Every pair of distinct non-empty shingle sets that passes the copy rule."""
+    sets = [shingles(a.text) for a in articles]
+    out = set()
+    for i, j in itertools.combinations(range(len(sets)), 2):
+        if sets[i] and sets[j] and sets[i] != sets[j]:
+            ov = overlap(sets[i], sets[j])
+            if ov.jaccard >= COPY_JACCARD or ov.containment >= NEAR_COPY_CONTAINMENT:
+                out.add((i, j))
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(corpora(), st.sampled_from([0, 1, 2, 32]))
+def test_the_prefix_join_finds_every_pair_the_rule_accepts(
+    articles: list[Article], extend_df: int
+) -> None:
+    distinct = list({a.text: a for a in articles}.values())
+    flat, offsets = shingle_sets([a.text for a in distinct], SHINGLE)
+    old = _copyjoin.EXTEND_DF
+    _copyjoin.EXTEND_DF = extend_df  # how far past the prefix a set is looked up
+    try:
+        codes = candidate_pairs(flat, offsets, NEAR_COPY_CONTAINMENT)
+    finally:
+        _copyjoin.EXTEND_DF = old
+    n = len(distinct)
+    found = {(int(c // n), int(c % n)) for c in codes}
+    assert _passing_by_brute_force(distinct) <= found
+    assert all(i < j for i, j in found)
+
+
+@settings(max_examples=40, deadline=None)
+@given(corpora())
+def test_shingle_codes_keep_the_sets_sizes_and_overlaps(articles: list[Article]) -> None:
+    flat, offsets = shingle_sets([a.text for a in articles], SHINGLE)
+    codes = [flat[offsets[i] : offsets[i + 1]] for i in range(len(articles))]
+    for a, c in zip(articles, codes, strict=True):
+        assert len(c) == len(shingles(a.text)) and np.all(np.diff(c.astype(np.float64)) >= 0)
+    for (a, ca), (b, cb) in itertools.pairwise(zip(articles, codes, strict=True)):
+        assert len(np.intersect1d(ca, cb)) == len(shingles(a.text) & shingles(b.text))
+
+
+def test_templated_wire_news_is_linked_as_the_lsh_loop_links_it() -> None:
+    """bench/_synthetic.py's wire items share most of their text with hundreds of others."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    from _synthetic import news_texts
+
+    articles = [Article(id=i, text=t, source_path="t") for i, t in news_texts(600)]
+    links = find_copies(articles)
+    assert links == exhaustive(articles)
+    assert sum(link.kind == "near-copy" for link in links) >= 10

@@ -4,6 +4,10 @@ Jaccard alone misses "wire copy plus extra paragraphs" (the added text dilutes i
 candidate pair from the LSH index is confirmed on exact shingle sets by *containment*: the
 share of the shorter article's shingles found in the longer one. Shared and own passages of a
 pair are computed per paragraph, which is what a source comparison shows an analyst.
+
+`find_copies` gives the links of that LSH index without enumerating its buckets (wire text and
+boilerplate fill them with non-copies): the pairs passing the rule are found exactly by a
+prefix-filtered join (`_copyjoin`), and kept when their signatures share a band.
 """
 
 from __future__ import annotations
@@ -19,7 +23,13 @@ import numpy as np
 import numpy.typing as npt
 from datasketch import MinHash, MinHashLSH
 
-from dateline.languages import strip_marks
+from dateline.link._copyjoin import (
+    candidate_pairs,
+    pack,
+    passing_pairs,
+    shingle_sets,
+    words_of,
+)
 from dateline.model import Article, ArticleLink, Span
 
 SHINGLE = 5
@@ -27,12 +37,11 @@ NUM_PERM = 128
 LSH_THRESHOLD = 0.3  # candidate recall: confirmed exactly afterwards
 COPY_JACCARD = 0.9
 NEAR_COPY_CONTAINMENT = 0.7
-_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def shingles(text: str, size: int = SHINGLE) -> set[str]:
     """Lower-cased word n-grams of a text (the whole text when shorter than n words)."""
-    words = [w.lower() for w in _WORD.findall(strip_marks(text))]
+    words = words_of(text)
     if len(words) < size:
         return {" ".join(words)} if words else set()
     return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
@@ -94,22 +103,20 @@ def confirm_copy(
     return _link(first, second, ov.jaccard, ov.containment)
 
 
-# Scalable path of find_copies. It gives the links that a MinHashLSH index of `minhash`
-# signatures, queried for every article, with candidates confirmed by `confirm_copy`, gives
-# (the same bands as `band_keys`), computed in bulk: each shingle is hashed once with SHA-1 (as
+# LSH in bulk. `find_copies` keeps the pairs a MinHashLSH index of `minhash` signatures,
+# queried for every article, would pair (and `confirm_copy` would confirm), so its links are
+# those the Spark runner gets from `band_keys`. Signatures are computed in bulk, for the few
+# articles in a pair that passed the exact rule: each shingle hashed once with SHA-1 (as
 # datasketch does); the low 32 bits feed the MinHash exactly as datasketch's affine32 scheme
 # does (checked against `minhash` on first use, else the signatures come from `minhash`
-# itself), and the first 64 bits stand for the shingle in the exact overlap, so an article's
-# shingle set is a sorted uint64 array rather than a Python set of strings. Two different
-# shingles share 64 bits with probability ~5e-20 a pair, far too rarely to move a threshold.
+# itself).
 _U64 = npt.NDArray[np.uint64]
 _SIG_CHUNK = 1 << 16  # shingles hashed together per MinHash batch (bounds the temporary)
-_PAIR_CHUNK = 1 << 20  # shingles gathered per verification batch
 
 
 def shingle_hashes(text: str, size: int = SHINGLE) -> _U64:
     """Sorted unique 64-bit hashes (SHA-1 prefixes) of the text's shingles, as in `shingles`."""
-    words = [w.lower() for w in _WORD.findall(strip_marks(text))]
+    words = words_of(text)
     if not words:
         return np.empty(0, dtype=np.uint64)
     if len(words) < size:
@@ -181,14 +188,6 @@ def _signatures(flat: _U64, offsets: npt.NDArray[np.int64], width: int) -> npt.N
     return out
 
 
-def _pack(arrays: Sequence[_U64]) -> tuple[_U64, npt.NDArray[np.int64]]:
-    """CSR packing: one flat array and offsets (len + 1)."""
-    offsets = np.zeros(len(arrays) + 1, dtype=np.int64)
-    np.cumsum([len(x) for x in arrays], out=offsets[1:])
-    flat = np.concatenate(arrays) if arrays else np.empty(0, dtype=np.uint64)
-    return flat, offsets
-
-
 def _candidates(flat: _U64, offsets: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     """Unique LSH candidate pairs as sorted codes lo * n + hi (lo < hi): equal band keys.
 
@@ -227,74 +226,80 @@ def _candidates(flat: _U64, offsets: npt.NDArray[np.int64]) -> npt.NDArray[np.in
 def lsh_candidates(hash_sets: Sequence[_U64]) -> list[tuple[int, int]]:
     """Index pairs (i < j) of shingle-hash sets that share an LSH band key (empty sets: none)."""
     keep = [i for i, h in enumerate(hash_sets) if len(h)]
-    flat, offsets = _pack([hash_sets[i] for i in keep])
+    flat, offsets = pack([hash_sets[i] for i in keep])
     n = len(keep)
     return [(keep[c // n], keep[c % n]) for c in _candidates(flat, offsets).tolist()]
 
 
-def _shared_counts(
-    flat: _U64, offsets: npt.NDArray[np.int64], lo: npt.NDArray[np.int64], hi: npt.NDArray[np.int64]
-) -> npt.NDArray[np.int64]:
-    """Exact |A & B| for each pair (lo[k], hi[k]), pairs sorted by lo: one search per batch."""
-    sizes = np.diff(offsets)
-    shared = np.zeros(len(lo), dtype=np.int64)
-    if not len(lo):
-        return shared
-    bounds = np.flatnonzero(np.diff(lo)) + 1
-    group_starts = np.concatenate(([0], bounds)).tolist()
-    group_ends = np.concatenate((bounds, [len(lo)])).tolist()
-    for s, e in zip(group_starts, group_ends, strict=True):
-        left = flat[offsets[lo[s]] : offsets[lo[s] + 1]]
-        pos = s
-        while pos < e:
-            lens = sizes[hi[pos:e]]
-            stop = min(e, pos + max(1, int(np.searchsorted(np.cumsum(lens), _PAIR_CHUNK))))
-            lens = lens[: stop - pos]
-            seg = np.zeros(len(lens), dtype=np.int64)
-            np.cumsum(lens[:-1], out=seg[1:])
-            gather = np.repeat(offsets[hi[pos:stop]] - seg, lens) + np.arange(int(lens.sum()))
-            right = flat[gather]
-            idx = np.minimum(np.searchsorted(left, right), len(left) - 1)
-            shared[pos:stop] = np.add.reduceat((left[idx] == right).astype(np.int64), seg)
-            pos = stop
-    return shared
-
-
 def find_copies(articles: Sequence[Article]) -> list[ArticleLink]:
-    """Find exact and near copies among articles; candidates from LSH, confirmed exactly."""
+    """Find exact and near copies: the pairs an LSH index would pair that pass the exact rule.
+
+    The links are those of a MinHashLSH index queried for every article, each candidate
+    confirmed on shingle sets (`confirm_copy`), but the LSH candidates are never enumerated:
+    the pairs that pass the rule are found exactly (`_copyjoin.passing_pairs`, near linear
+    when many articles share boilerplate or wire paragraphs), then kept when their MinHash
+    signatures agree on a band, as the index would have paired them.
+    """
     texts = {a.id: a.text for a in articles}  # an id given twice keeps its last text
-    # Articles with one shingle set are one entry for LSH and verification (their signatures
-    # are equal, so they are candidates of each other and of the same others).
+    ids = list(texts)
+    flat, offsets = shingle_sets(list(texts.values()), SHINGLE)
+    # Articles with one shingle set are one entry (their signatures are equal, so they are
+    # candidates of each other and of the same others).
     entry: dict[bytes, int] = {}
-    arrays: list[_U64] = []
+    kept: list[int] = []
     members: list[list[str]] = []
-    for article_id, text in texts.items():
-        hashes = shingle_hashes(text)
-        if not len(hashes):
+    for i, article_id in enumerate(ids):
+        own = flat[offsets[i] : offsets[i + 1]]
+        if not len(own):
             continue  # no words: overlaps nothing
-        index = entry.setdefault(hashlib.blake2b(hashes.tobytes()).digest(), len(arrays))
-        if index == len(arrays):
-            arrays.append(hashes)
+        index = entry.setdefault(hashlib.blake2b(own.tobytes()).digest(), len(kept))
+        if index == len(kept):
+            kept.append(i)
             members.append([])
         members[index].append(article_id)
-    del texts, entry
-    flat, offsets = _pack(arrays)
-    del arrays
-    n = len(members)
-    codes = _candidates(flat, offsets)
-    lo, hi = codes // n, codes % n
-    del codes
-    shared = _shared_counts(flat, offsets, lo, hi)
+    del entry
+    flat, offsets = pack([flat[offsets[i] : offsets[i + 1]] for i in kept])
+    links = [_link(x, y, 1.0, 1.0) for g in members for i, x in enumerate(g) for y in g[i + 1 :]]
+    n = max(len(kept), 1)
+    pairs = candidate_pairs(flat, offsets, NEAR_COPY_CONTAINMENT)
+    lo, hi = pairs // n, pairs % n
+    del pairs
+    # The LSH test first: a pair of signatures costs less to compare than a pair of sets.
+    keep = _share_a_band([texts[ids[i]] for i in kept], lo, hi)
+    lo, hi, shared = passing_pairs(
+        flat, offsets, lo[keep], hi[keep], COPY_JACCARD, NEAR_COPY_CONTAINMENT
+    )
     sizes = np.diff(offsets)
+    del flat
     size_lo, size_hi = sizes[lo], sizes[hi]
     jaccard = shared / (size_lo + size_hi - shared)
     containment = shared / np.minimum(size_lo, size_hi)
-    hits = np.flatnonzero((jaccard >= COPY_JACCARD) | (containment >= NEAR_COPY_CONTAINMENT))
-    links = [_link(x, y, 1.0, 1.0) for g in members for i, x in enumerate(g) for y in g[i + 1 :]]
-    for k in hits.tolist():
+    for k in range(len(lo)):
         jac, cont = float(jaccard[k]), float(containment[k])
         links.extend(_link(x, y, jac, cont) for x in members[lo[k]] for y in members[hi[k]])
     return sorted(links, key=lambda link: (link.a, link.b))
+
+
+def _share_a_band(
+    texts: Sequence[str], lo: npt.NDArray[np.int64], hi: npt.NDArray[np.int64]
+) -> npt.NDArray[np.bool_]:
+    """Whether each pair's MinHash signatures agree on a whole LSH band (LSH candidates).
+
+    Only the texts in a pair are hashed (SHA-1, as datasketch hashes shingles).
+    """
+    if not len(lo):
+        return np.zeros(0, dtype=bool)
+    bands, rows = lsh_params(LSH_THRESHOLD, NUM_PERM)
+    involved, where = np.unique(np.concatenate((lo, hi)), return_inverse=True)
+    hashed = [shingle_hashes(texts[i]) for i in involved.tolist()]  # as datasketch hashes
+    sig = _signatures(*pack(hashed), bands * rows)
+    a, b = where[: len(lo)], where[len(lo) :]
+    out = np.empty(len(lo), dtype=bool)
+    step = 1 << 16
+    for k in range(0, len(lo), step):
+        same = sig[a[k : k + step]] == sig[b[k : k + step]]
+        out[k : k + step] = same.reshape(-1, bands, rows).all(axis=2).any(axis=1)
+    return out
 
 
 def _link(x: str, y: str, jaccard: float, containment: float) -> ArticleLink:
@@ -370,8 +375,4 @@ _STOP = frozenset(
 
 
 def _content(text: str) -> set[str]:
-    return {
-        w
-        for w in (x.lower() for x in _WORD.findall(strip_marks(text)))
-        if w not in _STOP and len(w) > 2
-    }
+    return {w for w in words_of(text) if w not in _STOP and len(w) > 2}
