@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -170,3 +172,19 @@ def test_a_pool_broken_before_submit_answers_with_a_failed_future(settings: Sett
             [RawDocument(source_path="mem#ok", raw_hash="h", text="Story from Kellport.")]
         ).result(timeout=120)
         assert [a.source_path for a in done] == ["mem#ok"] and not errors
+
+
+def test_the_cli_imports_nothing_the_stages_do_not_need() -> None:
+    """Worker processes start by re-running the `dateline` script, which imports the CLI.
+
+    So whatever importing `dateline.cli` loads, every ingest worker carries too (pandas,
+    scipy and networkx were about 100 MiB a worker); exports and linking load them on use.
+    """
+    heavy = ("pandas", "scipy", "networkx", "pyarrow", "datasketch", "fastapi", "sklearn")
+    probe = (
+        f"import sys; import dateline.cli; print(sorted(m for m in {heavy!r} if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.strip() == "[]"

@@ -46,10 +46,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date as Date
 from pathlib import Path
-from typing import Any
-
-import networkx as nx
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from dateline.errors import ConfigError, NotFound
 from dateline.export_geo import gdelt_action_geo, geojson_collection, plover_event_loc
@@ -58,6 +55,10 @@ from dateline.store import Store
 from dateline.store.entities import load_entities
 from dateline.store.events import load_event_records
 from dateline.views import quantity_view
+
+if TYPE_CHECKING:  # pandas and networkx load when a frame or the graph is built, not before
+    import networkx as nx
+    import pandas as pd
 
 SEP = "|"
 TABLES = ("articles", "claims", "entities", "events")
@@ -138,6 +139,8 @@ SCHEMAS: dict[str, dict[str, str]] = {
 
 def _frame(table: str, rows: list[dict[str, Any]]) -> pd.DataFrame:
     """Build a table's frame with its fixed columns and dtypes; empty strings become NA."""
+    import pandas as pd
+
     schema = SCHEMAS[table]
     data = {
         name: pd.array(
@@ -385,6 +388,8 @@ def write_table(frame: pd.DataFrame, path: Path, fmt: str) -> Path:
 
 def read_table(path: Path) -> pd.DataFrame:
     """Read a table written by `export` (``<table>.jsonl|csv|parquet``) with its dtypes."""
+    import pandas as pd
+
     table, fmt = path.stem, path.suffix.lstrip(".")
     if table not in SCHEMAS:
         raise ConfigError(
@@ -660,6 +665,8 @@ def actor_graph(store: Store) -> nx.MultiDiGraph:
     entity takes part in). Edge key and ``type``: the PLOVER type; ``count``, ``event_ids``
     (joined), ``first_date`` and ``last_date``. Every attribute is a GraphML-safe scalar.
     """
+    import networkx as nx
+
     graph = nx.MultiDiGraph()
     for e in load_entities(store):
         graph.add_node(
@@ -728,6 +735,8 @@ def _stream_text(store: Store, fmt: str, header: bool) -> str:
         entities = {e.id: e for e in load_entities(store)}
         collection = geojson_collection(load_event_records(store), entities)
         return json.dumps(collection, ensure_ascii=False, indent=1) + "\n"
+    import networkx as nx
+
     lines = nx.generate_graphml(actor_graph(store))
     return '<?xml version="1.0" encoding="utf-8"?>\n' + "\n".join(lines) + "\n"
 

@@ -40,6 +40,8 @@ def link_command(db: DbOption = None, config: ConfigOption = None) -> None:
     settings = settings_from(db, config)
     with store_from(settings, settle=False) as store:
         try:
+            from dateline.link.run import link_corpus  # heavy (datasketch, scipy): on use
+
             report = link_corpus(store, settings=settings)
         except DatelineError as exc:
             fail(exc)
