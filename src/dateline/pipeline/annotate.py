@@ -131,11 +131,12 @@ def split_for_parsing(text: str, limit: int) -> list[str]:
 
 
 def _attach(article: Article, doc: Any) -> Article:
+    text = doc.text  # built from the tokens on every call: once, not once per sentence
     if doc.has_annotation("SENT_START"):
-        sentences = tuple(_trimmed(doc.text, s.start_char, s.end_char) for s in doc.sents)
+        sentences = tuple(_trimmed(text, s.start_char, s.end_char) for s in doc.sents)
         sentences = tuple(s for s in sentences if s.end > s.start)
     else:
-        sentences = (_trimmed(doc.text, 0, len(doc.text)),) if doc.text.strip() else ()
+        sentences = (_trimmed(text, 0, len(text)),) if text.strip() else ()
     tokens = tuple(Span(t.idx, t.idx + len(t.text)) for t in doc if not t.is_space)
     mentions = tuple(
         Mention(e.start_char, e.end_char, e.label_) for e in doc.ents if e.label_ in MENTION_LABELS

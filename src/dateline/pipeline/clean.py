@@ -53,6 +53,8 @@ def normalise_unicode(text: str) -> str:
 
 
 def _mostly_latin(text: str) -> bool:
+    if text.isascii():
+        return True  # every ASCII letter is Latin
     letters = [ch for ch in text[:20000] if ch.isalpha()]
     if not letters:
         return True
