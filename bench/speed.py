@@ -286,6 +286,7 @@ def main() -> None:
     print(f"  ratio dateline/spaCy, CPU time:  {_spread(cpu_ratios)}")
     print(f"  ratio dateline/spaCy, wall time: {_spread(wall_ratios)}")
     steps = runs["dateline"][0].get("steps_s") or {}
+    medians: dict[str, float] = {}
     if steps:
         medians = {
             k: statistics.median(r["steps_s"].get(k, 0.0) for r in runs["dateline"]) for k in steps
@@ -317,6 +318,7 @@ def main() -> None:
                     statistics.median(r["peak_rss_mib"] for r in runs["peer"])
                 ),
                 "rss_scope": "sum over the run's processes",
+                "steps_cpu_s": {k: round(v, 3) for k, v in medians.items()},
             }
         )
     )
