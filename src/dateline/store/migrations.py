@@ -76,6 +76,11 @@ MIGRATIONS: list[Migration] = [
     Migration("0200_entities", ENTITIES_SQL),
     Migration("0300_events", EVENTS_SQL),
     Migration(
+        "0400_group_details",
+        # Same-event groups: date span, shared names and twins (JSON), beside the evidence.
+        "ALTER TABLE article_groups ADD COLUMN details TEXT NOT NULL DEFAULT '{}';",
+    ),
+    Migration(
         "0400_search",
         """
         -- Full-text index over article title + text and claim text (dateline.store.search).
