@@ -23,14 +23,15 @@ the date.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from dateline.link.features import ArticleFeatures, all_features
+from dateline.link.features import ArticleFeatures, all_features, all_keys
 from dateline.link.pairs import PairContext, PairScorer, load_scorer, score_pairs
 from dateline.model import Article, Group
 from dateline.readers._bytes import content_hash
@@ -53,6 +54,9 @@ class LinkSettings:
     min_similarity: float = 0.04  # candidate pairs with a lower TF-IDF cosine are not scored
 
 
+UNDATED_FLOOR = 0.8  # the least "strong evidence" for an undated article joining a dated group
+
+
 @dataclass(frozen=True, slots=True)
 class Cuts:
     """The probability cuts in force (settings, else the model's dev-chosen values)."""
@@ -71,7 +75,8 @@ def cuts(cfg: LinkSettings, scorer: PairScorer) -> Cuts:
         if cfg.date_from_twin is not None
         else scorer.threshold("date_from_twin", 0.8)
     )
-    return Cuts(same, max(same, undated), twin)
+    # An undated article joins a dated group only on strong evidence: never below 0.8.
+    return Cuts(same, max(same, undated, UNDATED_FLOOR), max(twin, UNDATED_FLOOR))
 
 
 def candidate_pairs(
@@ -121,9 +126,11 @@ def constrained_average_linkage(
     sim: dict[tuple[str, str], float],
     cut: Cuts,
     max_span: int,
+    covered: Callable[[list[str], list[str]], bool] | None = None,
 ) -> list[list[str]]:
     """Average linkage over pair probabilities (missing pairs count 0), with the constraints.
 
+    `covered(undated, dated)` is the extra guard for an undated group joining a dated one.
     Keeps a matrix of summed probabilities between clusters and updates it on each merge (a
     component of k articles costs O(k^2) per merge). A best pair that breaks a constraint
     or misses its cut is set aside until one of its clusters changes.
@@ -151,8 +158,11 @@ def constrained_average_linkage(
         if dated_x and dated_y:
             span = max(last[x], last[y]) - min(first[x], first[y])  # type: ignore[type-var,operator]
             allowed = span <= max_span
+        elif dated_x == dated_y:
+            allowed = True
         else:
-            allowed = dated_x == dated_y or best >= cut.undated
+            undated, dated = (members[y], members[x]) if dated_x else (members[x], members[y])
+            allowed = best >= cut.undated and (covered is None or covered(undated, dated))
         if not allowed:
             avg[x, y] = avg[y, x] = -1.0
             continue
@@ -267,11 +277,24 @@ def same_event_grouping(
                 for b in ordered[i + 1 :]
             }
             days = [ctx.by_id[a].day for a in ordered]
-            clusters = constrained_average_linkage(ordered, days, local, cut, cfg.max_span_days)
+            clusters = constrained_average_linkage(
+                ordered, days, local, cut, cfg.max_span_days, functools.partial(_covered, ctx)
+            )
         for cluster in clusters:
             if len(cluster) >= 2:
                 groups.append(_group(sorted(cluster), ctx.by_id, probability))
     return Grouping(sorted(groups, key=lambda g: g.members), probability)
+
+
+def _covered(ctx: PairContext, undated: list[str], dated: list[str]) -> bool:
+    """Every name in each undated article's lead is named by some dated article.
+
+    An undated article takes its date from the group it joins, so joining asks for more than
+    a high probability: what its headline and first sentences name must be in the dated
+    reports too (a visit to Riyadh before Damascus is not the Damascus visit alone).
+    """
+    names = set().union(*(all_keys(ctx.by_id[d]) for d in dated))
+    return all(ctx.by_id[u].lead <= names for u in undated)
 
 
 def _score_within(

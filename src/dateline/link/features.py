@@ -55,6 +55,7 @@ class ArticleFeatures:
     months: frozenset[str] = frozenset()  # YYYY-MM of dates the text states in full
     years: frozenset[str] = frozenset()
     numbers: frozenset[str] = frozenset()
+    lead: frozenset[str] = frozenset()  # people and places of the title and first sentence
     vector: np.ndarray | None = None  # unit-length event-text embedding
 
 
@@ -84,28 +85,32 @@ def features(article: Article, *, entity_weight: float = 1.0) -> ArticleFeatures
         w = word.lower().removesuffix("'s")
         if w not in _STOP and len(w) > 2:
             feats.terms[sys.intern(w)] += 1
+    # The lead: the title (kept as the first paragraph) and the first sentence after it.
+    starts = [sn for sn in article.sentences if article.text[sn.start : sn.end].strip()]
+    title_first = bool(article.title) and article.text.lstrip().startswith(article.title or "")
+    lead_at = 1 if title_first and len(starts) > 1 else 0
+    lead_end = starts[lead_at].end if starts else 300
+    lead: set[str] = set()
     for mention in sorted(article.mentions, key=lambda m: -(m.end - m.start)):
         text = " ".join(article.text[mention.start : mention.end].split())
         if mention.label not in _NAME_LABELS:
             continue
+        key = _kind_key(mention.label, text)
+        if key[:2] in ("p:", "l:") and mention.start < lead_end:
+            lead.add(key)
         name = _name_key(text)
         if name:
             feats.terms[sys.intern("ent:" + name)] += entity_weight  # type: ignore[assignment]
-        if mention.label == "PERSON":
-            words = person_words(text)
-            if words:
-                # Keyed by the spelling skeleton of the surname: "Assad", "Bashar al-Assad"
-                # and "Al-Assad" are one person; the longest form is the one shown.
-                _keep(feats.people, skeleton(words[-1]), " ".join(words))
-        elif mention.label == "ORG":
-            _keep(feats.orgs, place_key(text), text)
-        elif mention.label in ("GPE", "LOC", "FAC"):
-            place = resolve_place(re.sub(r"^the\s+", "", text, flags=re.I))
-            if place is not None and place.key.startswith("C:"):
-                _keep(feats.countries, place.key, place.name)
-            else:
-                key = place.key if place is not None else "P:" + place_key(text)
-                _keep(feats.places, key, place.name if place is not None else text)
+        if key.startswith("p:"):
+            _keep(feats.people, key[2:], " ".join(person_words(text)))
+        elif key.startswith("o:"):
+            _keep(feats.orgs, key[2:], text)
+        elif key.startswith("c:"):
+            _keep(feats.countries, key[2:], text)
+        elif key.startswith("l:"):
+            place = resolve_place(_bare(text))
+            _keep(feats.places, key[2:], place.name if place is not None else text)
+    feats.lead = frozenset(lead)
     feats.types = frozenset(e.type for e in article.events)
     stated = [
         t.value for t in article.timerefs if t.type == "DATE" and t.origin == "stated"
@@ -118,6 +123,34 @@ def features(article: Article, *, entity_weight: float = 1.0) -> ArticleFeatures
     if article.embedding:
         feats.vector = unpack(article.embedding)
     return feats
+
+
+def _bare(text: str) -> str:
+    return re.sub(r"^the\s+", "", text, flags=re.I)
+
+
+def _kind_key(label: str, text: str) -> str:
+    """A typed key for a name: p: person (surname skeleton), o: organisation, c: country,
+    l: other place; "" for other labels (nationalities, events)."""
+    if label == "PERSON":
+        words = person_words(text)
+        # The spelling skeleton of the surname: "Assad", "Bashar al-Assad" and "Al-Assad"
+        # are one person; the longest form is the one shown.
+        return "p:" + skeleton(words[-1]) if words else ""
+    if label == "ORG":
+        return "o:" + place_key(text)
+    if label in ("GPE", "LOC", "FAC"):
+        place = resolve_place(_bare(text))
+        if place is not None and place.key.startswith("C:"):
+            return "c:" + place.key
+        return "l:" + (place.key if place is not None else "P:" + place_key(text))
+    return ""
+
+
+def all_keys(doc: ArticleFeatures) -> set[str]:
+    """Every typed name key of an article (as in `ArticleFeatures.lead`)."""
+    keys = {"p:" + k for k in doc.people} | {"o:" + k for k in doc.orgs}
+    return keys | {"c:" + k for k in doc.countries} | {"l:" + k for k in doc.places}
 
 
 def _is_year(number: str) -> bool:

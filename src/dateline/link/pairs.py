@@ -21,7 +21,13 @@ from typing import Any
 
 import numpy as np
 
-from dateline.link.features import ArticleFeatures, CorpusStats, sparse_cosine, tfidf_vector
+from dateline.link.features import (
+    ArticleFeatures,
+    CorpusStats,
+    all_keys,
+    sparse_cosine,
+    tfidf_vector,
+)
 from dateline.models import load_model_info
 
 FORMAT = 1
@@ -39,6 +45,7 @@ FEATURES = (
     "places_conflict",
     "places_union",
     "countries",  # Jaccard of countries
+    "lead_names",  # share of the people and places of each lead the other names anywhere
     "types",  # Jaccard of PLOVER event types (0 when either has none)
     "days",  # days between firm publication dates (NaN unless both are firm): the date term
     "months",  # Jaccard of months the texts state in full (0 unless both state some)
@@ -86,6 +93,13 @@ def _weighted_jaccard(a: dict[str, str], b: dict[str, str], stats: CorpusStats, 
     return sum(stats.idf(kind + k) for k in shared) / sum(stats.idf(kind + k) for k in union)
 
 
+def _covered(lead: frozenset[str], other: ArticleFeatures) -> float:
+    """Share of the names in a lead that the other article names anywhere (1 if none)."""
+    if not lead:
+        return 1.0
+    return len(lead & all_keys(other)) / len(lead)
+
+
 def _jaccard(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> float:
     if not a or not b:
         return 0.0
@@ -112,6 +126,7 @@ def pair_vector(a: ArticleFeatures, b: ArticleFeatures, ctx: PairContext) -> lis
         float(bool(a.places) and bool(b.places) and places == 0.0),
         _weighted_jaccard(a.places, b.places, ctx.stats, "l:"),
         _jaccard(set(a.countries), set(b.countries)),
+        min(_covered(a.lead, b), _covered(b.lead, a)),
         _jaccard(a.types, b.types),
         float(days),
         _jaccard(a.months, b.months),

@@ -5,8 +5,9 @@ Same-event grouping records, for each undated member of a group, the dated membe
 probably reports the same event as and its mean same-event probability with the group's dated
 members (`Group.twins`). The article takes that twin's publication date when the probability
 reaches `date_from_twin` (chosen on ECB+ dev for the shipped model: the lowest cut, at least
-0.8 and the undated cut, at which 95% of the dates taken came from a true twin). Dates inferred by an earlier run that
-no longer hold are withdrawn, so a re-link after new articles arrive never keeps a stale guess.
+0.8 and the undated cut, at which 95% of the dates taken came from a true twin). Dates
+inferred by an earlier run that no longer hold are withdrawn, so a re-link after new articles
+arrive never keeps a stale guess.
 """
 
 from __future__ import annotations
