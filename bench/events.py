@@ -17,7 +17,10 @@ sector) is coded by dateline.link.actors from the sentence: the country from the
 words (falling back to its noun phrase), the sector from the noun phrase around it ("Senior
 Hungarian and Romanian officials" -> GOV). Two figures: given the gold actor text (the
 identity step alone), and end to end (only actors the events stage found count as right).
-The last line is JSON.
+`--data` takes any JSON array of records in the GSR's form (`id`, `event`, `text`, `source`,
+`target`); `--limit`/`--sample` score a subset; `--predictions FILE` writes `{record id: {"event",
+"mode", "actors", "recipients"}}` (actor texts) so the figures can be recomputed by anyone (no
+reference scorer or published figure exists for this data). The last line is JSON.
 """
 
 from __future__ import annotations
@@ -26,11 +29,15 @@ import argparse
 import csv
 import io
 import json
+import sys
 import zipfile
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _reference import pick, print_figures, subset_note, write_predictions
 from dateline.link.actors import code_actor, country_in, sectors_of
 from dateline.model import Article, Mention
 from dateline.pipeline.annotate import MENTION_LABELS, nlp_for
@@ -150,32 +157,47 @@ def synthetic(path: Path, half: str, limit: int | None) -> None:
     print(json.dumps({"synthetic_half": half, "type_accuracy": round(accuracy, 4)}))
 
 
-def main() -> None:
+def _record_keys(records: list[dict[str, Any]]) -> list[str]:
+    """Prediction keys: the record id, with #2, #3 ... where the file repeats an id."""
+    seen: Counter[str] = Counter()
+    keys = []
+    for record in records:
+        seen[record["id"]] += 1
+        n = seen[record["id"]]
+        keys.append(record["id"] if n == 1 else f"{record['id']}#{n}")
+    return keys
+
+
+def main(argv: list[str] | None = None) -> int:
     """Run the benchmark."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, help="PLOVER_GSR_CAMEO.txt")
+    parser.add_argument("--data", type=Path, help="PLOVER_GSR_CAMEO.txt or records alike")
+    parser.add_argument("--predictions", type=Path, help="write the predictions here (JSON)")
     parser.add_argument("--synthetic", type=Path, help="gpt_synthetic_events_*.csv.zip")
     parser.add_argument("--half", choices=("dev", "held-out"), default="held-out")
-    parser.add_argument("--limit", type=int, default=None, help="score only the first N stories")
-    args = parser.parse_args()
+    parser.add_argument("--limit", type=int, default=None, help="score only the first N")
+    parser.add_argument("--sample", type=int, default=0, help="N records spread evenly")
+    args = parser.parse_args(argv)
     if args.synthetic is not None:
         synthetic(args.synthetic, args.half, args.limit)
     if args.data is None:
         if args.synthetic is None:
             parser.error("give --data and/or --synthetic")
-        return
-    records = [
+        return 0
+    everything = [
         r
         for r in json.loads(args.data.read_text(encoding="utf-8"))
         if r.get("event") != "DOCUMENT" and r.get("text")
     ]
+    records = pick(everything, args.limit or 0, args.sample)
     settings = load_settings()
     nlp = nlp_for(settings)
     pairs: list[tuple[str, str]] = []
+    predictions: dict[str, dict[str, Any]] = {}
     actor_hits = actor_total = 0
     country_ok = country_n = sector_ok = sector_n = 0  # given the gold actor text
     e2e_country_ok = e2e_sector_ok = 0  # and found by the events stage
-    for record in records:
+    for key, record in zip(_record_keys(records), records, strict=True):
         gold = OLD_TO_NEW.get(record["event"], record["event"])
         text = record["text"]
         article = _article(record["id"], text, nlp)
@@ -200,8 +222,15 @@ def main() -> None:
                     e2e_sector_ok += sector == gold_actor["sector"] and found
         predicted = "NONE"
         best = main_event(events, doc)
+        predictions[key] = {"event": predicted, "mode": None, "actors": [], "recipients": []}
         if best is not None:
             predicted = best.type
+            predictions[key] = {
+                "event": best.type,
+                "mode": best.mode,
+                "actors": [text[a.start : a.end] for a in best.actors],
+                "recipients": [text[a.start : a.end] for a in best.recipients],
+            }
             sources = record.get("source") or []
             if isinstance(sources, list):
                 for src in sources:
@@ -215,7 +244,8 @@ def main() -> None:
     accuracy = sum(1 for g, p in pairs if g == p) / len(pairs)
     mf1 = macro_f1(pairs)
     confusion = Counter((g, p) for g, p in pairs if g != p).most_common(8)
-    print(f"{args.data.name}: {len(pairs)} records")
+    write_predictions(args.predictions, predictions)
+    print(f"{args.data}: {subset_note(len(records), len(everything))} records")
     print(f"  event type accuracy {accuracy:.3f}   macro F1 {mf1:.3f}   (no published figure)")
     print_per_type(pairs)
     print(f"  actor text found among predicted actors: {actor_hits}/{actor_total}")
@@ -230,20 +260,19 @@ def main() -> None:
         f"  end to end (actor also found by the events stage): country "
         f"{e2e_country_ok / max(1, country_n):.3f}, sector {e2e_sector_ok / max(1, sector_n):.3f}"
     )
-    print(
-        json.dumps(
-            {
-                "type_accuracy": round(accuracy, 4),
-                "type_macro_f1": round(mf1, 4),
-                "actor_text_recall": round(actor_hits / max(1, actor_total), 4),
-                "actor_country_accuracy": round(country_acc, 4),
-                "actor_sector_accuracy": round(sector_acc, 4),
-                "actor_country_accuracy_end_to_end": round(e2e_country_ok / max(1, country_n), 4),
-                "actor_sector_accuracy_end_to_end": round(e2e_sector_ok / max(1, sector_n), 4),
-            }
-        )
+    print_figures(
+        {
+            "type_accuracy": round(accuracy, 4),
+            "type_macro_f1": round(mf1, 4),
+            "actor_text_recall": round(actor_hits / max(1, actor_total), 4),
+            "actor_country_accuracy": round(country_acc, 4),
+            "actor_sector_accuracy": round(sector_acc, 4),
+            "actor_country_accuracy_end_to_end": round(e2e_country_ok / max(1, country_n), 4),
+            "actor_sector_accuracy_end_to_end": round(e2e_sector_ok / max(1, sector_n), 4),
+        }
     )
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

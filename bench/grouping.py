@@ -1,11 +1,16 @@
-"""Score same-event grouping on a JSONL corpus (ECB+, GVC), beside the published peer.
+"""Score same-event grouping on a JSONL corpus (ECB+, GVC) with the reference B³ scorer.
 
     python bench/grouping.py --data ../shared/corpora/ecbplus/docs.jsonl --gold-key subtopic \
         --split test --tune-split dev
+    python bench/grouping.py --data ../shared/corpora/gvc-dev/docs.jsonl --gold-key incident_id
 
-Clusters the whole split with no gold topics and no given number of clusters. With
---tune-split, the same-event threshold is chosen on that split first (never on the scored
-one). Prints B³ P/R/F1, ARI and V-measure; the last line is JSON.
+--data is a JSONL file, one document per line with `doc_id`, `text`, the gold cluster under
+--gold-key and optionally `split` and `dct`/`date`. Clusters the whole split with no gold
+topics and no given number of clusters. With --tune-split, the same-event threshold and name
+weight are chosen on that split first (never on the scored one). The figures are
+../shared/score/bcubed.py's (B³ P/R/F1 over documents, every document weighted equally,
+singletons included; CoNLL F1, ARI, V-measure). `--predictions FILE` writes `{doc_id:
+cluster}`. The last line is JSON (fractions).
 """
 
 from __future__ import annotations
@@ -20,21 +25,30 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _clusters import adjusted_rand, b_cubed, v_measure
+from _reference import (
+    add_data_args,
+    load_scorer,
+    pick,
+    print_figures,
+    subset_note,
+    write_predictions,
+)
 from dateline.link.cluster import LinkSettings, clusters_of, same_event_groups
 from dateline.model import Article, DateInfo
 from dateline.pipeline.annotate import annotate_many
 from dateline.settings import load_settings
 
+# Published B³ F1, each on one named split; printed only with that split named.
 PEERS = {
-    "ecbplus": ("Barhom et al. 2019 (given K=20)", 0.968),
-    "gvc": ("TF-IDF + 7-day gate", 0.94),
+    "ecbplus": ("Barhom et al. 2019 (given the gold K=20)", "ECB+ test", "test", 0.968),
+    "gvc": ("TF-IDF + a 7-day date gate (published baseline)", "GVC test", "test", 0.94),
 }
 
 
 def load(path: Path, split: str | None) -> list[dict[str, Any]]:
     """Read the JSONL records of one split (all when split is None)."""
-    rows = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+    with path.open(encoding="utf-8") as f:
+        rows = [json.loads(line) for line in f if line.strip()]
     return [r for r in rows if split is None or r.get("split") == split]
 
 
@@ -52,69 +66,87 @@ def to_articles(rows: list[dict[str, Any]], ner: bool) -> list[Article]:
     return articles
 
 
-def score(articles: list[Article], gold: dict[str, str], cfg: LinkSettings) -> dict[str, float]:
-    """Cluster and score."""
-    predicted = clusters_of(articles, same_event_groups(articles, cfg))
-    p, r, f = b_cubed(predicted, gold)
+def cluster(articles: list[Article], cfg: LinkSettings) -> dict[str, str]:
+    """Predicted cluster of every article (its own id when it stands alone)."""
+    return clusters_of(articles, same_event_groups(articles, cfg))
+
+
+def score(predicted: dict[str, str], gold: dict[str, str]) -> dict[str, Any]:
+    """The reference scorer's figures for predicted and gold labels over the gold documents."""
+    result: dict[str, Any] = load_scorer("bcubed").score(gold, predicted)
+    return result
+
+
+def figures(result: dict[str, Any]) -> dict[str, float]:
+    """The JSON figures (fractions)."""
     return {
-        "b3_precision": p,
-        "b3_recall": r,
-        "b3_f1": f,
-        "ari": adjusted_rand(predicted, gold),
-        "v_measure": v_measure(predicted, gold),
+        "b3_precision": round(result["b3"]["p"], 4),
+        "b3_recall": round(result["b3"]["r"], 4),
+        "b3_f1": round(result["b3_f1"], 4),
+        "conll_f1": round(result["conll_f1"], 4),
+        "ari": round(result["ari"], 4),
+        "v_measure": round(result["v_measure"], 4),
     }
 
 
-def main() -> None:
+def tune(rows: list[dict[str, Any]], gold_key: str, cfg: LinkSettings, ner: bool) -> LinkSettings:
+    """Choose the same-event cut and the name weight by B³ F1 on rows (a split never scored)."""
+    articles = to_articles(rows, ner)
+    gold = {str(r["doc_id"]): str(r[gold_key]) for r in rows}
+    best = max(
+        (score(cluster(articles, replace(cfg, same_event=t / 100, entity_weight=w)), gold)["b3_f1"],
+         t / 100, w)
+        for t in range(4, 60, 2)
+        for w in (1.0, 2.0, 4.0)
+    )  # fmt: skip
+    print(f"threshold {best[1]:.2f}, entity weight {best[2]} chosen (B³ F1 {best[0]:.3f})")
+    return replace(cfg, same_event=best[1], entity_weight=best[2])
+
+
+def main(argv: list[str] | None = None) -> int:
     """Run the benchmark."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", required=True, type=Path)
+    add_data_args(parser, "a JSONL file of documents with doc_id, text and the gold key")
     parser.add_argument("--gold-key", required=True)
     parser.add_argument("--split", default=None)
     parser.add_argument("--tune-split", default=None, help="choose the threshold on this split")
     parser.add_argument("--no-ner", action="store_true", help="skip spaCy names (faster)")
     parser.add_argument("--threshold", type=float, default=None, help="fixed same-event cut")
-    args = parser.parse_args()
+    parser.add_argument(
+        "--date-gate-days", type=int, default=None, help="publication-date gate (default 7)"
+    )
+    args = parser.parse_args(argv)
     cfg = LinkSettings()
     if args.threshold is not None:
         cfg = replace(cfg, same_event=args.threshold)
+    if args.date_gate_days is not None:
+        cfg = replace(cfg, date_gate_days=args.date_gate_days)
     if args.tune_split:
-        rows = load(args.data, args.tune_split)
-        arts = to_articles(rows, not args.no_ner)
-        gold = {str(r["doc_id"]): str(r[args.gold_key]) for r in rows}
-        best = max(
-            (
-                score(arts, gold, replace(cfg, same_event=t / 100, entity_weight=w))["b3_f1"],
-                t / 100,
-                w,
-            )
-            for t in range(4, 60, 2)
-            for w in (1.0, 2.0, 4.0)
-        )
-        cfg = replace(cfg, same_event=best[1], entity_weight=best[2])
-        print(
-            f"threshold {best[1]:.2f}, entity weight {best[2]} chosen on split "
-            f"{args.tune_split!r} (B³ F1 {best[0]:.3f})"
-        )
-    rows = load(args.data, args.split)
+        print(f"tuning on split {args.tune_split!r}: ", end="")
+        cfg = tune(load(args.data, args.tune_split), args.gold_key, cfg, not args.no_ner)
+    everything = load(args.data, args.split)
+    rows = pick(everything, args.limit, args.sample)
     started = time.perf_counter()
     articles = to_articles(rows, not args.no_ner)
-    gold = {str(r["doc_id"]): str(r[args.gold_key]) for r in rows}
-    result = score(articles, gold, cfg)
+    predicted = cluster(articles, cfg)
     took = time.perf_counter() - started
-    peer = next((v for k, v in PEERS.items() if k in str(args.data).lower()), None)
+    gold = {str(r["doc_id"]): str(r[args.gold_key]) for r in rows}
+    result = score(predicted, gold)
+    split = args.split or "all"
     print(
-        f"{args.data} split={args.split or 'all'}: {len(rows)} documents, "
+        f"{args.data} split={split}: {subset_note(len(rows), len(everything))} documents, "
         f"{len(set(gold.values()))} gold clusters, {took:.1f}s"
     )
-    print(
-        f"  B³ P {result['b3_precision']:.3f}  R {result['b3_recall']:.3f}  "
-        f"F1 {result['b3_f1']:.3f}   ARI {result['ari']:.3f}   V {result['v_measure']:.3f}"
-    )
-    if peer:
-        print(f"  peer: {peer[0]}: B³ F1 {peer[1]}")
-    print(json.dumps({k: round(v, 4) for k, v in result.items()}))
+    write_predictions(args.predictions, predicted)
+    print("\n".join("  " + line for line in load_scorer("bcubed").summary(result).splitlines()))
+    for key, (who, where, peer_split, value) in PEERS.items():
+        if key in str(args.data).lower():
+            same = peer_split == args.split and len(rows) == len(everything)
+            note = "the same data" if same else "not this data"
+            print(f"  peer: {who}: B³ F1 {value}, measured on {where} ({note})")
+    print_figures(figures(result))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
