@@ -177,7 +177,7 @@ def embed(article: Article, *, settings: Settings) -> Article:
 STAGE = Stage(
     name="embed",
     run=embed,
-    needs=frozenset({"sentences"}),
+    needs=frozenset({"text"}),
     adds=frozenset({"embedding"}),
     run_batch=embed_many,
 )
