@@ -46,10 +46,10 @@ class LinkSettings:
     same_event: float | None = None  # average-linkage cut on the same-event probability
     undated: float | None = None  # cut for a group with no firm date joining a dated one
     date_from_twin: float | None = None  # probability an undated article needs to take a date
-    max_span_days: int = 45  # firm publication dates of one group lie within this many days
+    max_span_days: int = 128  # firm publication dates of one group lie within this many days
     thread: float = 0.25  # share of named participants for one story thread
     entity_weight: float = 1.0  # weight of a name relative to a content word in TF-IDF
-    block_terms: int = 12  # distinctive terms per article used for candidate pairs
+    block_terms: int = 30  # distinctive terms per article used for candidate pairs
     max_posting: int = 400  # terms in more articles than this are not used to block
     min_similarity: float = 0.04  # candidate pairs with a lower TF-IDF cosine are not scored
 

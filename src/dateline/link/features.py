@@ -85,11 +85,7 @@ def features(article: Article, *, entity_weight: float = 1.0) -> ArticleFeatures
         w = word.lower().removesuffix("'s")
         if w not in _STOP and len(w) > 2:
             feats.terms[sys.intern(w)] += 1
-    # The lead: the title (kept as the first paragraph) and the first sentence after it.
-    starts = [sn for sn in article.sentences if article.text[sn.start : sn.end].strip()]
-    title_first = bool(article.title) and article.text.lstrip().startswith(article.title or "")
-    lead_at = 1 if title_first and len(starts) > 1 else 0
-    lead_end = starts[lead_at].end if starts else 300
+    lead_end = lead_end_of(article)
     lead: set[str] = set()
     for mention in sorted(article.mentions, key=lambda m: -(m.end - m.start)):
         text = " ".join(article.text[mention.start : mention.end].split())
@@ -123,6 +119,23 @@ def features(article: Article, *, entity_weight: float = 1.0) -> ArticleFeatures
     if article.embedding:
         feats.vector = unpack(article.embedding)
     return feats
+
+
+_SENTENCE_END = re.compile(r"[.!?][\"”’']?\s+(?=[\"“‘A-Z0-9])")
+
+
+def lead_end_of(article: Article) -> int:
+    """Where the lead ends: after the title line (when the text starts with it) and the
+    first sentence of the body. From the text alone, so stored articles without their
+    sentence layer (as linking reads them) give the same lead as freshly parsed ones."""
+    text = article.text
+    start = len(text) - len(text.lstrip())
+    title = (article.title or "").strip()
+    if title and text[start:].startswith(title):
+        start += len(title)
+    start += len(text[start:]) - len(text[start:].lstrip())
+    found = _SENTENCE_END.search(text, start, min(len(text), start + 600))
+    return found.end() if found else min(len(text), start + 300)
 
 
 def _bare(text: str) -> str:
