@@ -11,12 +11,20 @@ scorer's (one-to-one pairing, exact type and value strings): strict/relaxed exte
 type and value accuracy and F1. `--predictions FILE` writes the predictions in the scorer's
 format, so `python ../shared/score/timeml.py DATA FILE` gives the same figures. The last line
 is JSON (percent), with the stage's time beside the parse's (noisy; never gated).
+
+`--part tune|heldout` scores one side of the fixed tuning split: a document whose SHA-1 of its
+file name is 0 mod 5 is held out (on TimeBank+AQUAINT `tbaq-heldout`, 48 of 256 documents; the
+rest is `tbaq-tune`, on which the rules were tuned and their errors read). `--notation tweets`
+writes values the way the Tweets corpus writes them before scoring (a year alone as
+`2014-XX-XX`, a named weekday as `2014-12-12-WXX-5`, an ISO week as `2015-03-W10`); dateline's
+own values stay TIMEX3 everywhere else.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import re
 import sys
 import time
@@ -33,6 +41,7 @@ from _reference import (
     subset_note,
     write_predictions,
 )
+from dateline.model import TimeRef
 from dateline.pipeline.annotate import nlp_for
 from dateline.pipeline.timerefs import find_timerefs
 from dateline.settings import load_settings
@@ -65,7 +74,36 @@ def anchor_of(dct: str | None) -> dt.date | None:
         return None
 
 
-def predict(gold: dict[str, dict[str, Any]]) -> tuple[Predictions, float, float]:
+def part_of(name: str) -> str:
+    """`heldout` or `tune`: the fixed tuning split of a TimeML file name."""
+    return "heldout" if int(hashlib.sha1(name.encode()).hexdigest(), 16) % 5 == 0 else "tune"
+
+
+def tweets_notation(ref: TimeRef, text: str) -> str:
+    """A TIMEX3 value written the way the Tweets corpus writes it."""
+    value, span = ref.value, text[ref.start : ref.end]
+    if re.fullmatch(r"\d{4}", value) and re.fullmatch(r"\s*\d{4}\s*", span):
+        return value + "-XX-XX"
+    m = re.match(r"(\d{4}-\d\d-\d\d)(.*)", value)
+    if m and re.search(r"(?i)\b(mon|tue|wed|thu|fri|sat|sun)", span):
+        try:
+            weekday = dt.date.fromisoformat(m.group(1)).isoweekday()
+        except ValueError:
+            return value
+        return f"{m.group(1)}-WXX-{weekday}{m.group(2)}"
+    m = re.fullmatch(r"(\d{4})-W(\d\d)", value)
+    if m:
+        try:
+            monday = dt.date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
+        except ValueError:
+            return value
+        return f"{monday.year:04d}-{monday.month:02d}-W{m.group(2)}"
+    return value
+
+
+def predict(
+    gold: dict[str, dict[str, Any]], notation: str = "timex3"
+) -> tuple[Predictions, float, float]:
     """Run parse + timerefs on every document: predictions keyed by file, parse and stage time."""
     nlp = nlp_for(load_settings())
     predictions: Predictions = {}
@@ -78,7 +116,13 @@ def predict(gold: dict[str, dict[str, Any]]) -> tuple[Predictions, float, float]
         stage_s += time.perf_counter() - t1
         parse_s += t1 - t0
         predictions[name] = [
-            {"start": r.start, "end": r.end, "type": r.type, "value": r.value} for r in refs
+            {
+                "start": r.start,
+                "end": r.end,
+                "type": r.type,
+                "value": tweets_notation(r, doc_["text"]) if notation == "tweets" else r.value,
+            }
+            for r in refs
         ]
     return predictions, parse_s, stage_s
 
@@ -98,16 +142,21 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmark."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_data_args(parser, "a folder of TimeML (.tml) files, or one .tml file")
+    parser.add_argument("--part", choices=("whole", "tune", "heldout"), default="whole")
+    parser.add_argument("--notation", choices=("timex3", "tweets"), default="timex3")
     args = parser.parse_args(argv)
     try:
         everything = read_gold(args.data)
     except (OSError, ValueError) as exc:
         sys.exit(f"{args.data}: {exc}")
-    names = pick(sorted(everything), args.limit, args.sample)
+    names = [n for n in sorted(everything) if args.part in ("whole", part_of(n))]
+    names = pick(names, args.limit, args.sample)
     gold = {name: everything[name] for name in names}
-    predictions, parse_s, stage_s = predict(gold)
+    predictions, parse_s, stage_s = predict(gold, args.notation)
     result = load_scorer("timeml").score(gold, predictions)
-    print(f"{args.data}: {subset_note(len(gold), len(everything))} documents")
+    part = "" if args.part == "whole" else f", part {args.part}"
+    notation = "" if args.notation == "timex3" else f", values in the {args.notation} notation"
+    print(f"{args.data}: {subset_note(len(gold), len(everything))} documents{part}{notation}")
     write_predictions(args.predictions, predictions)
     print(result_table(result))
     print(

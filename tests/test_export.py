@@ -321,3 +321,97 @@ def test_cli_unknown_format(store_path: Path, tmp_path: Path) -> None:
     assert "'xlsx'" in result.output
     assert "DL001" in result.output
     assert not (tmp_path / "x").exists()
+
+
+# -- geography (dateline.export_geo) ----------------------------------------------------------
+
+
+def _damascus_events(store: Store) -> list[dict[str, Any]]:
+    return [
+        r
+        for r in plover_records(store)
+        if r["event_loc"] and r["event_loc"]["resolved_place"] == "Damascus"
+    ]
+
+
+def test_plover_event_loc_has_coordinates(store: Store) -> None:
+    located = _damascus_events(store)
+    assert located, "no sample event is placed in Damascus"
+    for record in located:
+        loc = record["event_loc"]
+        assert set(PLOVER_LOC_FIELDS) <= set(loc)
+        assert loc["geonameid"] == 170654  # GeoNames: Damascus
+        assert loc["country_code"] == "SYR"
+        assert 33.4 < loc["lat"] < 33.6 and 36.2 < loc["lon"] < 36.4
+    # A place without a geocode keeps its name but invents no point.
+    for record in plover_records(store):
+        loc = record["event_loc"]
+        if loc and loc["geonameid"] is None:
+            assert loc["lat"] is None and loc["lon"] is None
+
+
+def test_gdelt_action_geo_columns(store: Store) -> None:
+    col = {name: i for i, name in enumerate(GDELT_COLUMNS)}
+    rows = gdelt_rows(store)
+    placed = [r for r in rows if r[col["ActionGeo_FullName"]] == "Damascus"]
+    assert placed
+    for row in placed:
+        assert row[col["ActionGeo_Type"]] == "4"  # a city outside the US
+        assert row[col["ActionGeo_CountryCode"]] == "SY"  # FIPS 10-4, as GDELT writes it
+        assert abs(float(row[col["ActionGeo_Lat"]]) - 33.51) < 0.05
+        assert abs(float(row[col["ActionGeo_Long"]]) - 36.29) < 0.05
+        assert row[col["ActionGeo_FeatureID"]] == "170654"
+    for row in rows:
+        if not row[col["ActionGeo_FullName"]]:
+            assert not row[col["ActionGeo_Lat"]] and not row[col["ActionGeo_Type"]]
+        assert not row[col["Actor1Geo_Lat"]]  # actor geography is not computed
+
+
+def test_geojson_export(store: Store, tmp_path: Path) -> None:
+    path = export(store, "geojson", tmp_path)
+    assert path is not None and path.name == "events.geojson"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["type"] == "FeatureCollection"
+    features = data["features"]
+    assert features
+    placed = {r["id"] for r in plover_records(store) if r["event_loc"] and r["event_loc"]["lat"]}
+    assert {f["id"] for f in features} == placed
+    for feature in features:
+        lon, lat = feature["geometry"]["coordinates"]
+        assert feature["geometry"]["type"] == "Point"
+        assert -180 <= lon <= 180 and -90 <= lat <= 90
+        assert feature["properties"]["type"] and feature["properties"]["article_ids"]
+    assert any(f["properties"]["place"] == "Damascus" for f in features)
+
+
+def test_entities_table_has_geocodes(store: Store) -> None:
+    frame = FRAMES["entities"](store)
+    places = frame[frame["kind"] == "PLACE"].set_index("name")
+    assert places.loc["Damascus", "geonameid"] == 170654
+    assert places.loc["Riyadh", "geonameid"] == 108410
+    assert places.loc["Syria", "geonameid"] == 163843
+    people = frame[frame["kind"] == "PERSON"]
+    assert people["geonameid"].isna().all()
+
+
+def test_cli_writes_geojson(store_path: Path, tmp_path: Path) -> None:
+    out = tmp_path / "map.geojson"
+    result = CliRunner().invoke(
+        app, ["export", "--format", "geojson", "--out", str(out), "--db", str(store_path)]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text(encoding="utf-8"))["type"] == "FeatureCollection"
+
+
+def test_cli_entities_json_shows_geocodes(store_path: Path) -> None:
+    import dateline.cli.events  # noqa: F401  registers `dateline entities`
+
+    result = CliRunner().invoke(app, ["entities", "--json", "--db", str(store_path)])
+    assert result.exit_code == 0, result.output
+    rows = {(r["kind"], r["name"]): r for r in json.loads(result.stdout)}
+    astana = rows[("PLACE", "Astana")]  # "Nor Sultan (Astana)" in sample 003
+    assert astana["geonameid"] == 1526273 and astana["country"] == "KAZ"
+    assert astana["geo_name"] == "Astana" and astana["geo_feature"] == "city"
+    assert 51 < astana["latitude"] < 51.3 and 71.3 < astana["longitude"] < 71.6
+    assert rows[("PLACE", "Damascus")]["geonameid"] == 170654
+    assert all(r["geonameid"] is None for r in rows.values() if r["kind"] == "PERSON")

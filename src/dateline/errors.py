@@ -87,6 +87,18 @@ class StoreError(DatelineError):
     code = "DL030"
 
 
+class FetchError(DatelineError):
+    """A URL could not be fetched: no answer, an HTTP error, a redirect loop, a host's wait."""
+
+    code = "DL110"
+
+
+class RobotsDisallowed(FetchError):
+    """The site's robots.txt does not allow dateline to fetch this URL."""
+
+    code = "DL111"
+
+
 class NotFound(DatelineError):
     """An id asked for is not in the store."""
 

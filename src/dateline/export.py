@@ -26,10 +26,13 @@ parquet  the four tables, ``<table>.parquet``            a directory (required)
 plover   PLOVER JSON records, one per line (JSONL)       a file, a directory, or stdout
 gdelt    GDELT 2.0 event rows, tab-separated             a file, a directory, or stdout
 graphml  the actor graph (`actor_graph`)                 a file, a directory, or stdout
+geojson  events with a geocoded place, GeoJSON points   a file, a directory, or stdout
 =======  ==============================================  ==============================
 
 For the single-stream formats a directory ``out`` receives ``events.plover.jsonl``,
-``events.gdelt.tsv`` or ``actors.graphml``; with no ``out`` they are written to stdout.
+``events.gdelt.tsv``, ``actors.graphml`` or ``events.geojson``; with no ``out`` they are
+written to stdout. Coordinates (PLOVER ``event_loc``, GDELT ``ActionGeo_*``, GeoJSON) come
+from `dateline.export_geo`.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ import networkx as nx
 import pandas as pd
 
 from dateline.errors import ConfigError, NotFound
+from dateline.export_geo import gdelt_action_geo, geojson_collection, plover_event_loc
 from dateline.model import Article, Entity, EventRecord, Mention, Span
 from dateline.store import Store
 from dateline.store.entities import load_entities
@@ -56,7 +60,7 @@ from dateline.views import quantity_view
 SEP = "|"
 TABLES = ("articles", "claims", "entities", "events")
 TABLE_FORMATS = ("jsonl", "csv", "parquet")
-STREAM_FORMATS = ("plover", "gdelt", "graphml")
+STREAM_FORMATS = ("plover", "gdelt", "graphml", "geojson")
 FORMATS = (*TABLE_FORMATS, *STREAM_FORMATS)
 
 # PLOVER event types with their quad category (1 verbal cooperation, 2 material cooperation,
@@ -93,7 +97,7 @@ GDELT_COLUMNS: tuple[str, ...] = (
     "DATEADDED", "SOURCEURL",
 )  # fmt: skip
 
-_S, _I, _B = "string", "Int64", "boolean"
+_S, _I, _B, _F = "string", "Int64", "boolean", "Float64"
 # Column name -> dtype, per table, in output order.
 SCHEMAS: dict[str, dict[str, str]] = {
     "articles": {
@@ -111,6 +115,7 @@ SCHEMAS: dict[str, dict[str, str]] = {
     "entities": {
         "id": _S, "kind": _S, "name": _S, "aliases": _S, "roles": _S, "country": _S,
         "sector": _S, "wikidata": _S, "mentions": _I, "articles": _I,
+        "geonameid": _I, "latitude": _F, "longitude": _F, "geo_name": _S,
     },
     "events": {
         "id": _S, "date": _S, "date_origin": _S, "date_granularity": _S, "type": _S,
@@ -271,7 +276,8 @@ def _mention_counts(store: Store) -> dict[str, tuple[int, int]]:
 
 
 def entities_frame(store: Store) -> pd.DataFrame:
-    """One row per entity: kind, name, every spelling, country, sector and mention counts."""
+    """One row per entity: kind, name, every spelling, country, sector, mention counts and,
+    for places, the GeoNames id, point and ASCII name."""
     counts = _mention_counts(store)
     rows = [
         {
@@ -285,6 +291,10 @@ def entities_frame(store: Store) -> pd.DataFrame:
             "wikidata": e.wikidata,
             "mentions": counts.get(e.id, (0, 0))[0],
             "articles": counts.get(e.id, (0, 0))[1],
+            "geonameid": e.geonameid,
+            "latitude": e.latitude,
+            "longitude": e.longitude,
+            "geo_name": e.geo_name,
         }
         for e in load_entities(store)
     ]
@@ -435,13 +445,13 @@ def plover_records(store: Store) -> list[dict[str, Any]]:
     (lists of entity objects: ``code`` = ISO 3166-1 alpha-3 country or IGO code, ``sector``,
     ``entity_text``, ``identifier_id`` = Wikidata id, ``identifier_text`` = canonical name),
     ``event``, ``mode`` and ``context`` (lists), ``event_loc`` (``extracted_place``,
-    ``resolved_place``, ``country_code``), ``event_text`` (the evidence sentences),
-    ``quad_code``, ``text_info`` and ``cite_info``, ``coder``. Because a merged event has
-    several sources, ``text_info`` is a list with one object per evidence span (``article_id``,
-    ``sequence``, ``start``, ``end``) and ``cite_info`` one per source article (``citation`` =
-    article id, ``url``, ``title``, ``publication``, ``language``). Extra fields, as the manual
-    allows: ``date_info`` (value, origin, granularity), ``cameo``, ``attendee``,
-    ``alternatives``, ``article_ids`` and ``urls``.
+    ``resolved_place``, ``country_code``, ``lat``, ``lon``, ``geonameid``), ``event_text``
+    (the evidence sentences), ``quad_code``, ``text_info`` and ``cite_info``, ``coder``.
+    Because a merged event has several sources, ``text_info`` is a list with one object per
+    evidence span (``article_id``, ``sequence``, ``start``, ``end``) and ``cite_info`` one
+    per source article (``citation`` = article id, ``url``, ``title``, ``publication``,
+    ``language``). Extra fields, as the manual allows: ``date_info`` (value, origin,
+    granularity), ``cameo``, ``attendee``, ``alternatives``, ``article_ids`` and ``urls``.
     """
     from dateline import __version__
 
@@ -485,14 +495,7 @@ def plover_records(store: Store) -> list[dict[str, Any]]:
                 "actor": [_plover_entity(i, entities, texts) for i in record.actors],
                 "recipient": [_plover_entity(i, entities, texts) for i in record.recipients],
                 "attendee": [_plover_entity(i, entities, texts) for i in record.attendees],
-                "event_loc": {
-                    "extracted_place": texts.get(place.id) or place.name,
-                    "resolved_place": place.name,
-                    "country_code": place.country,
-                    "entity_id": place.id,
-                }
-                if place
-                else None,
+                "event_loc": plover_event_loc(place, texts.get(place.id)) if place else None,
                 "event_text": event_text,
                 "text_info": text_info,
                 "cite_info": [
@@ -560,10 +563,12 @@ def gdelt_rows(store: Store) -> list[list[str]]:
     when an evidence span is in an article's first paragraph), ``EventCode`` (CAMEO),
     ``EventBaseCode`` (its first three digits), ``EventRootCode`` (first two), ``QuadClass``,
     ``NumMentions`` (evidence spans), ``NumSources`` (distinct outlets; an article without
-    one counts alone), ``NumArticles`` (distinct articles), ``ActionGeo_FullName`` (place
-    name), ``DATEADDED`` (YYYYMMDDHHMMSS UTC, when the first source article was stored) and
+    one counts alone), ``NumArticles`` (distinct articles), ``ActionGeo_Type``,
+    ``_FullName``, ``_CountryCode`` (FIPS), ``_Lat``, ``_Long`` and ``_FeatureID`` (GeoNames id)
+    of a geocoded place (`export_geo.gdelt_action_geo`), ``DATEADDED`` (YYYYMMDDHHMMSS UTC,
+    when the first source article was stored) and
     ``SOURCEURL`` (the first source URL, else ``dateline:article/<id>``). Every other column
-    is empty: GDELT's FIPS geo codes, coordinates, Goldstein scale and tone are not computed.
+    is empty: actor geography, ADM codes, Goldstein scale and tone are not computed.
     An event with several actors or recipients gives one row per pair; an event without a
     recipient (or actor) gives rows with an empty Actor2 (Actor1). Attendees are not exported.
     """
@@ -594,7 +599,7 @@ def gdelt_rows(store: Store) -> list[list[str]]:
             "NumMentions": str(len(record.sources)),
             "NumSources": str(len(outlets)),
             "NumArticles": str(len(article_ids)),
-            "ActionGeo_FullName": entities[record.place].name if record.place in entities else "",
+            **gdelt_action_geo(entities.get(record.place) if record.place else None),
             "DATEADDED": "".join(ch for ch in stamps[0][:19] if ch.isdigit()) if stamps else "",
             "SOURCEURL": urls[0] if urls else _dateline_url(article_ids),
         }
@@ -689,6 +694,7 @@ _STREAM_NAMES = {
     "plover": "events.plover.jsonl",
     "gdelt": "events.gdelt.tsv",
     "graphml": "actors.graphml",
+    "geojson": "events.geojson",
 }
 
 
@@ -701,6 +707,10 @@ def _stream_text(store: Store, fmt: str, header: bool) -> str:
         lines = [list(GDELT_COLUMNS)] if header else []
         lines.extend(gdelt_rows(store))
         return "".join("\t".join(line) + "\n" for line in lines)
+    if fmt == "geojson":
+        entities = {e.id: e for e in load_entities(store)}
+        collection = geojson_collection(load_event_records(store), entities)
+        return json.dumps(collection, ensure_ascii=False, indent=1) + "\n"
     lines = nx.generate_graphml(actor_graph(store))
     return '<?xml version="1.0" encoding="utf-8"?>\n' + "\n".join(lines) + "\n"
 

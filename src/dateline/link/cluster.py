@@ -26,7 +26,7 @@ import datetime as dt
 import functools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -52,6 +52,7 @@ class LinkSettings:
     block_terms: int = 30  # distinctive terms per article used for candidate pairs
     max_posting: int = 400  # terms in more articles than this are not used to block
     min_similarity: float = 0.04  # candidate pairs with a lower TF-IDF cosine are not scored
+    date_gate_days: int = 7  # cross-lingual candidate pairs (link.crosslingual) only
 
 
 UNDATED_FLOOR = 0.8  # the least "strong evidence" for an undated article joining a dated group
@@ -246,10 +247,16 @@ class Grouping:
 def same_event_grouping(
     articles: Sequence[Article],
     cfg: LinkSettings | None = None,
+    extra_pairs: Mapping[tuple[str, str], float] | None = None,
     *,
     scorer: PairScorer | None = None,
 ) -> Grouping:
-    """Group articles that report the same real-world event (singletons are not returned)."""
+    """Group articles that report the same real-world event (singletons are not returned).
+
+    `extra_pairs` are edges the pair scorer cannot see, such as articles in different
+    languages (`dateline.link.crosslingual.crosslingual_pairs`: multilingual cosines at or
+    above its own cut); each enters as that pair's probability (the higher of the two).
+    """
     cfg = cfg or LinkSettings()
     scorer = scorer or load_scorer()
     cut = cuts(cfg, scorer)
@@ -259,6 +266,10 @@ def same_event_grouping(
         doc.terms = Counter()  # the vectors hold what grouping needs of the terms
     pairs = candidate_pairs(docs, ctx, cfg)
     probability = dict(zip(pairs, score_pairs(pairs, ctx, scorer).tolist(), strict=True))
+    for pair, score in (extra_pairs or {}).items():
+        a, b = sorted(pair)
+        if a in ctx.by_id and b in ctx.by_id:
+            probability[(a, b)] = max(probability.get((a, b), 0.0), float(score))
     # Components join candidate pairs at or above the cut; inside one, every pair is scored
     # (blocking finds who may belong together, the averages then see every pair).
     sim = {pair: p for pair, p in probability.items() if p >= cut.same_event}
@@ -310,8 +321,14 @@ def _score_within(
 
 
 def _with_embeddings(articles: Sequence[Article]) -> Sequence[Article]:
-    """Embed, in memory, articles stored before the embed stage existed (or without it)."""
-    missing = [a for a in articles if a.embedding is None]
+    """Embed, in memory, English articles stored before the embed stage existed.
+
+    MiniLM is English: other languages stay without a vector (the scorer then leans on words
+    and names, and pairs across languages on `link.crosslingual`'s multilingual edges).
+    """
+    from dateline.languages import is_english
+
+    missing = [a for a in articles if a.embedding is None and is_english(a)]
     if not missing:
         return articles
     from dateline.pipeline.embed import embed_many
@@ -324,11 +341,12 @@ def _with_embeddings(articles: Sequence[Article]) -> Sequence[Article]:
 def same_event_groups(
     articles: Sequence[Article],
     cfg: LinkSettings | None = None,
+    extra_pairs: Mapping[tuple[str, str], float] | None = None,
     *,
     scorer: PairScorer | None = None,
 ) -> list[Group]:
     """Group articles that report the same real-world event (singletons are not returned)."""
-    return same_event_grouping(articles, cfg, scorer=scorer).groups
+    return same_event_grouping(articles, cfg, extra_pairs, scorer=scorer).groups
 
 
 def _iso(day: int) -> str:

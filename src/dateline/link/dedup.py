@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 from datasketch import MinHash, MinHashLSH
 
+from dateline.languages import strip_marks
 from dateline.model import Article, ArticleLink, Span
 
 SHINGLE = 5
@@ -31,7 +32,7 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 def shingles(text: str, size: int = SHINGLE) -> set[str]:
     """Lower-cased word n-grams of a text (the whole text when shorter than n words)."""
-    words = [w.lower() for w in _WORD.findall(text)]
+    words = [w.lower() for w in _WORD.findall(strip_marks(text))]
     if len(words) < size:
         return {" ".join(words)} if words else set()
     return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
@@ -108,7 +109,7 @@ _PAIR_CHUNK = 1 << 20  # shingles gathered per verification batch
 
 def shingle_hashes(text: str, size: int = SHINGLE) -> _U64:
     """Sorted unique 64-bit hashes (SHA-1 prefixes) of the text's shingles, as in `shingles`."""
-    words = [w.lower() for w in _WORD.findall(text)]
+    words = [w.lower() for w in _WORD.findall(strip_marks(text))]
     if not words:
         return np.empty(0, dtype=np.uint64)
     if len(words) < size:
@@ -369,4 +370,8 @@ _STOP = frozenset(
 
 
 def _content(text: str) -> set[str]:
-    return {w for w in (x.lower() for x in _WORD.findall(text)) if w not in _STOP and len(w) > 2}
+    return {
+        w
+        for w in (x.lower() for x in _WORD.findall(strip_marks(text)))
+        if w not in _STOP and len(w) > 2
+    }

@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from dateline.languages import WORD as _WORD
+from dateline.languages import stop_words, strip_marks
 from dateline.link.actors import resolve_place
 from dateline.link.identities import person_words, place_key, skeleton
 from dateline.model import Article
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?![\w])")
 _STOP = frozenset(
     """a about above after again against all also am an and any are as at be because been
@@ -81,9 +82,11 @@ def features(article: Article, *, entity_weight: float = 1.0) -> ArticleFeatures
 
     feats = ArticleFeatures(article.id, firm_day(article), article.outlet)
     # Terms are interned: a corpus shares one string per term instead of one per article.
-    for word in _WORD.findall(article.text):
-        w = word.lower().removesuffix("'s")
-        if w not in _STOP and len(w) > 2:
+    # Words in any script (Unicode letters); stop words of the article's language too.
+    stop = _STOP if article.language == "en" else _STOP | stop_words(article.language)
+    for word in _WORD.findall(strip_marks(article.text)):
+        w = word.lower().replace("’", "'").removesuffix("'s")
+        if w not in stop and len(w) > 2:
             feats.terms[sys.intern(w)] += 1
     lead_end = lead_end_of(article)
     lead: set[str] = set()

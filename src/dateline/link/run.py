@@ -12,8 +12,10 @@ from dateline.link.cluster import (
     same_event_groups,
     thread_groups,
 )
+from dateline.link.crosslingual import crosslingual_pairs
 from dateline.link.dedup import find_copies
 from dateline.link.events import merge_events
+from dateline.link.geocode import geocode_entities
 from dateline.link.identities import resolve_identities
 from dateline.link.twins import infer_dates
 from dateline.link.wikidata import attach_wikidata, load_lookup
@@ -86,13 +88,15 @@ def link_corpus(
     cfg = link_settings(settings)
     links = sorted(find_copies(articles) if copies is None else copies, key=lambda x: (x.a, x.b))
     copy_group_list = copy_groups(links)
-    events = same_event_groups(articles, cfg)
+    # Articles in different languages share no words: a multilingual embedding pairs them.
+    extra = crosslingual_pairs(articles, store=store, date_gate_days=cfg.date_gate_days)
+    events = same_event_groups(articles, cfg, extra_pairs=extra)
     threads = thread_groups(articles, cfg)
     replace_links(store, links, [*copy_group_list, *events, *threads])
     dated = infer_dates(articles, events, settings=settings)
     by_id = {a.id: a for a in articles} | {a.id: a for a in dated}
     resolved = resolve_identities(list(by_id.values()))
-    entities = list(resolved.entities)
+    entities = geocode_entities(resolved.entities, by_id.values(), resolved.mention_entity)
     lookup = settings.extra.get("identities", {}).get("wikidata")
     if lookup:
         entities = attach_wikidata(entities, load_lookup(lookup))

@@ -67,7 +67,17 @@ class Pipeline:
         return self.run_stages(articles)
 
     def run_stages(self, articles: list[Article]) -> list[Article]:
-        """Run the stages over already-clean articles."""
+        """Run the stages over already-clean articles (those not in English: see languages)."""
+        from dateline.languages import annotate_other_languages, is_english
+
+        if not all(is_english(a) for a in articles):
+            # The stages are written for English; other languages get what theirs has.
+            english = iter(self.run_stages([a for a in articles if is_english(a)]))
+            others = [a for a in articles if not is_english(a)]
+            other = iter(
+                annotate_other_languages(others, settings=self.settings, stages=self.names)
+            )
+            return [next(english) if is_english(a) else next(other) for a in articles]
         for stage in self.stages:
             if stage.run_batch is not None:
                 articles = stage.run_batch(articles, settings=self.settings)

@@ -47,6 +47,20 @@ UNIT_CODE = {
     "minute": "M",
     "second": "S",
     "quarter": "Q",
+    "hr": "H",
+    "min": "M",
+    "sec": "S",
+    "yr": "Y",
+    "wk": "W",
+    "mth": "M",
+}
+_UNIT_NAMES = {
+    "hr": "hour",
+    "min": "minute",
+    "sec": "second",
+    "yr": "year",
+    "wk": "week",
+    "mth": "month",
 }
 PARTS_OF_DAY = {
     "morning": "MO",
@@ -58,11 +72,16 @@ PARTS_OF_DAY = {
 }
 SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
 
-_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+MONTH_PATTERN = r"(?:january|february|march|april|may|june|july|august|september|october|november|december|(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?)"
+_MONTH = MONTH_PATTERN
 _WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
-_NUM = r"(?:\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|(?:a )?couple of|a few|few|several|many|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)"
-_UNIT = r"(?:second|minute|hour|day|week|month|year|decade|century|centurie|quarter)s?"
-_YEAR = r"(?:1[89]\d\d|20\d\d)"
+_WEEKDAY_SHORT = {
+    "mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3, "thurs": 3, "fri": 4,
+    "sat": 5, "sun": 6,
+}  # fmt: skip
+_NUM = r"(?:\d+\s+1/2|\d+(?:\.\d+)?|(?:a|one|two|three|four|five|several|a\s+few)\s+(?:hundred|thousand)|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|(?:a )?couple of|a few|few|several|many|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)"
+_UNIT = r"(?:second|minute|hour|day|week|month|year|decade|century|centurie|quarter|hr|min|sec|yr|wk|mth)s?"
+_YEAR = r"(?:1[0-9]\d\d|20\d\d)"
 _PART = r"(?:morning|afternoon|evening|night)"
 
 
@@ -81,14 +100,32 @@ class Found:
 # (type, value, granularity, relative) or None when the match is not a time expression.
 Resolved = tuple[str, str, str, bool] | None
 Resolver = Callable[[re.Match[str], dt.date | None, Tense], Resolved]
-_RULES: list[tuple[re.Pattern[str], Resolver]] = []
+RULES: list[tuple[str, re.Pattern[str], Resolver]] = []
+# A hyphen joins an expression to a word ("24-hour-old", "anti-1990") but not to a number
+# ("1861-1865", "12-14 July") nor to the modifiers extend() takes in ("mid-1996").
+_BEFORE = r"(?<!\w)(?:(?<=mid-)|(?<=early-)|(?<=late-)|(?<=pre-)|(?<=post-)|(?<![A-Za-z]-))"
+_AFTER = r"(?!\w)(?!-[A-Za-z])"
 
 
-def rule(pattern: str) -> Callable[[Resolver], Resolver]:
+# Words every match of a rule contains (a necessary condition, as substrings): the rule's
+# pattern only runs near them, which keeps the stage cheap on long texts.
+_MONTH_KEYS = r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
+_UNIT_KEYS = (
+    r"sec|min|hour|hr|day|week|wk|month|mth|year|yr|decade|centur|quarter|period|morning|"
+    r"afternoon|evening|night|nite|spring|summer|autumn|fall|winter"
+)
+_WEEKDAY_KEYS = r"mon|tue|wed|thu|fri|sat|sun"
+KEYS: dict[str, re.Pattern[str]] = {}
+
+
+def rule(pattern: str, keys: str | None = None) -> Callable[[Resolver], Resolver]:
     """Register a resolver for a case-insensitive, word-bounded pattern."""
 
     def register(fn: Resolver) -> Resolver:
-        _RULES.append((re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])", re.IGNORECASE), fn))
+        compiled = re.compile(rf"{_BEFORE}(?:{pattern}){_AFTER}", re.IGNORECASE)
+        RULES.append((fn.__name__, compiled, fn))
+        if keys is not None:
+            KEYS[fn.__name__] = re.compile(keys, re.IGNORECASE)
         return fn
 
     return register
@@ -99,18 +136,37 @@ def rule(pattern: str) -> Callable[[Resolver], Resolver]:
 
 def number(word: str) -> int | float | None:
     """Read a small number written in digits or words ("twenty four", "a few" -> None)."""
-    word = word.lower().replace(" of", "").replace("a couple", "couple").strip()
+    word = re.sub(
+        r"\s+", " ", word.lower().replace(" of", "").replace("a couple", "couple").strip()
+    )
+    if re.fullmatch(r"\d+ 1/2", word):
+        return int(word.split()[0]) + 0.5
     if re.fullmatch(r"\d+(\.\d+)?", word):
         return float(word) if "." in word else int(word)
     total = 0
     for part in re.split(r"[- ]", word):
+        if part == "thousand":
+            total = max(total, 1) * 1000
+            continue
         if part not in NUMBERS:
             return None
         value = NUMBERS[part]
         if value is None:
             return None
-        total += value
+        total = max(total, 1) * 100 if part == "hundred" else total + value
     return total
+
+
+def _lower_cased(m: re.Match[str]) -> bool:
+    """Whether the text around a match is written all in lower case (tweets, some feeds)."""
+    window = m.string[max(0, m.start() - 80) : m.end() + 80]
+    return not any(ch.isupper() for ch in window)
+
+
+def unit_name(word: str) -> str:
+    """The calendar unit a unit word names ("hrs" -> "hour", "centuries" -> "century")."""
+    unit = word.lower().rstrip("s").replace("centurie", "century")
+    return _UNIT_NAMES.get(unit, unit)
 
 
 def day(d: dt.date) -> str:
@@ -165,7 +221,7 @@ def nearest_year(anchor: dt.date, month: int, dd: int = 15, tense: Tense = "pres
 
     before = anchor.year if gap(anchor.year) <= 0 else anchor.year - 1
     after = anchor.year if gap(anchor.year) > 0 else anchor.year + 1
-    if tense == "past" and -gap(before) <= 270:
+    if tense == "past" and -gap(before) <= 335 and gap(after) > 62:
         return before
     if tense == "future" and gap(after) <= 270:
         return after
@@ -201,7 +257,10 @@ def _iso(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
     return "DATE", f"{m.group(1)}-{m.group(2)}-{m.group(3)}", "day", False
 
 
-@rule(rf"(?:{_WEEKDAY},?\s+)?({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+({_YEAR}))?")
+@rule(
+    rf"(?:{_WEEKDAY},?\s+)?({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+({_YEAR}))?",
+    keys=_MONTH_KEYS,
+)
 def _month_day(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
     month = MONTHS[m.group(1).lower().rstrip(".")]
     dd = int(m.group(2))
@@ -214,7 +273,10 @@ def _month_day(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolv
     return "DATE", f"{nearest_year(anchor, month, dd, tense):04d}-{month:02d}-{dd:02d}", "day", True
 
 
-@rule(rf"(?:{_WEEKDAY},?\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})(?:,?\s+({_YEAR}))?")
+@rule(
+    rf"(?:{_WEEKDAY},?\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})(?:,?\s+({_YEAR}))?",
+    keys=_MONTH_KEYS,
+)
 def _day_month(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
     dd = int(m.group(1))
     month = MONTHS[m.group(2).lower().rstrip(".")]
@@ -227,42 +289,34 @@ def _day_month(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolv
     return "DATE", f"{nearest_year(anchor, month, dd, tense):04d}-{month:02d}-{dd:02d}", "day", True
 
 
-@rule(rf"(?:(early|mid|late)[- ])?({_MONTH})(?:,?\s+(?:of\s+)?({_YEAR}))")
+@rule(rf"(?:(early|mid|late)[- ])?({_MONTH})(?:,?\s+(?:of\s+)?({_YEAR}))", keys=_MONTH_KEYS)
 def _month_year(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
     month = MONTHS[m.group(2).lower().rstrip(".")]
     return "DATE", f"{m.group(3)}-{month:02d}", "month", False
 
 
-@rule(rf"(?:(next|last|this|past|coming|early|late|mid)[- ]+)?({_MONTH})")
+@rule(rf"(?:(next|last|this|past|coming)\s+)?({_MONTH})", keys=_MONTH_KEYS)
 def _month(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
-    name = m.group(2).lower().rstrip(".")
-    if (
-        name
-        in (
-            "may",
-            "mar",
-            "jan",
-            "jun",
-            "jul",
-            "aug",
-            "oct",
-            "nov",
-            "dec",
-            "sep",
-            "sept",
-            "feb",
-            "apr",
+    written = m.group(2)
+    name = written.lower().rstrip(".")
+    if not written[0].isupper() and not _lower_cased(m):
+        return None  # "march", "may": a verb, not a month
+    if name == "may" and not m.group(1):
+        before = m.string[max(0, m.start() - 12) : m.start()].lower()
+        nxt = m.string[m.end() : m.end() + 12]
+        after_prep = re.search(
+            r"\b(?:in|by|until|till|since|from|of|through|during|before|after|early|late|mid|and|or|to|between)[\s-]+$",
+            before,
         )
-        and not m.group(1)
-        and name == "may"
-    ):
-        return None  # bare "may" is the modal verb
-    if len(name) <= 4 and not m.group(0)[0].isupper():
-        return None  # lower-case abbreviation: not a month name
+        if not after_prep and not re.match(r"\s*(?:[.,;:)\]]|$|\d)", nxt):
+            return None  # "May" opening a clause is the modal verb more often than the month
+    if re.match(r"\s*\d{1,2}(?:st|nd|rd|th)?\b(?!:)", m.string[m.end() : m.end() + 6]):
+        return None  # "last Oct. 23": the month-day rule reads it
+    short = len(name) <= 4 and name not in ("june", "july") and not written.endswith(".")
+    if short and re.match(r"\s+[A-Z][a-z]", m.string[m.end() : m.end() + 3]):
+        return None  # "Jan Kavan": a first name
     month = MONTHS[name]
     modifier = {"past": "last", "coming": "next"}.get((m.group(1) or "").lower(), m.group(1) or "")
-    if modifier in ("early", "late", "mid"):
-        modifier = ""
     if anchor is None:
         return "DATE", f"XXXX-{month:02d}", "month", True
     if not modifier and month != anchor.month:
@@ -286,14 +340,30 @@ def _decade(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
     rf"(?:(?:fiscal|calendar|the\s+year)\s+)?({_YEAR})(?!\s*(?:%|percent|people|troops|km|kilometres|miles|tonnes|dollars))"
 )
 def _year(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
+    if int(m.group(1)) < 1800:
+        # An old year only where a year is expected ("in 1777", "1778-1783", "(1614)"), not
+        # a count or a clock time ("at 1015").
+        before = m.string[max(0, m.start() - 12) : m.start()]
+        if not re.search(
+            r"(?:\b(?:in|of|since|until|till|by|from|to|and|during|before|after|circa|c\.|the|year)"
+            r"\s+|[(\[,-]\s*|\u2013\s*|^\s*)$",
+            before,
+            re.IGNORECASE,
+        ):
+            return None
     return "DATE", m.group(1), "year", False
 
 
 @rule(
-    rf"(?:the\s+)?(first|second|third|fourth|1st|2nd|3rd|4th|last|next|this|current|latest|previous)\s+(?:fiscal\s+)?quarter(?:\s+of\s+({_YEAR}))?"
+    rf"(?:(?:the|this\s+year's|last\s+year's|next\s+year's)\s+)?(?:fiscal\s+)?(first|second|third|fourth|1st|2nd|3rd|4th|last|next|this|current|latest|previous|final)(?:\s+fiscal)?[\s-]+quarter(?:\s+of\s+({_YEAR}))?",
+    keys=_UNIT_KEYS,
 )
 def _quarter(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
     which = m.group(1).lower()
+    lead = m.group(0).lower()
+    shift = 1 if lead.startswith("next year") else (-1 if lead.startswith("last year") else 0)
+    if shift and anchor is not None:
+        anchor = anchor.replace(year=anchor.year + shift, day=min(anchor.day, 28))
     order = {
         "first": 1,
         "1st": 1,
@@ -326,7 +396,8 @@ def _quarter(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved
 
 
 @rule(
-    rf"(?:(last|next|this|past|coming)\s+)?({_WEEKDAY})(?:\s+({_PART}))?(?:,?\s+({_MONTH})\s+(\d{{1,2}}))?"
+    rf"(?:(last|next|this|past|coming)\s+)?({_WEEKDAY})(?:\s+({_PART}))?(?:,?\s+({_MONTH})\s+(\d{{1,2}}))?",
+    keys=_WEEKDAY_KEYS,
 )
 def _weekday(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
     weekday = WEEKDAYS[m.group(2).lower()]
@@ -343,20 +414,39 @@ def _weekday(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved
     else:
         value = day(weekday_date(anchor, weekday, tense, modifier))
     if part:
-        # TimeBank/AQUAINT mostly give "Thursday night" the day's value; follow the corpus
-        # convention rather than TIMEX3's part-of-day suffix.
-        return "TIME", value, "day", True
+        # TIMEX3: a part of a named day is a TIME with the part's code ("2024-03-14TNI").
+        return "TIME", f"{value}T{PARTS_OF_DAY[part.lower()]}", "time", True
     return "DATE", value, "day", True
 
 
-@rule(r"(today|tonight|yesterday|tomorrow|overnight)(?:\s+(morning|afternoon|evening|night))?")
+# Informal spellings of the deictic days (messages, tweets).
+_DAY_WORDS = {
+    "tmr": "tomorrow", "tmrw": "tomorrow", "tml": "tomorrow", "tmw": "tomorrow",
+    "2moro": "tomorrow", "2morrow": "tomorrow", "tomo": "tomorrow", "tomolo": "tomorrow",
+    "tomoro": "tomorrow", "trmw": "tomorrow", "tdy": "today", "2day": "today", "ytd": "yesterday",
+    "ystd": "yesterday", "yday": "yesterday", "tonite": "tonight", "2nite": "tonight",
+    "tnite": "tonight", "last night": "lastnight",
+}  # fmt: skip
+_DAY_WORD = "|".join(
+    sorted((re.escape(w).replace(r"\ ", r"\s+") for w in _DAY_WORDS), key=len)[::-1]
+)
+
+
+@rule(
+    rf"(today|tonight|yesterday|tomorrow|overnight|{_DAY_WORD})(?:\s+(morning|afternoon|evening|night|nite))?"
+)
 def _deictic_day(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
-    word = m.group(1).lower()
+    word = re.sub(r"\s+", " ", m.group(1).lower())
+    word = _DAY_WORDS.get(word, word)
+    if word == "lastnight":
+        base = "XXXX-XX-XX" if anchor is None else day(anchor - dt.timedelta(days=1))
+        return "TIME", f"{base}TNI", "time", True
     offset = {"yesterday": -1, "tomorrow": 1}.get(word, 0)
     base = "XXXX-XX-XX" if anchor is None else day(anchor + dt.timedelta(days=offset))
     part = m.group(2) or (word if word in ("tonight", "overnight") else None)
     if part:
-        return "TIME", f"{base}T{PARTS_OF_DAY[part.lower()]}", "time", True
+        part = "night" if part.lower() == "nite" else part.lower()
+        return "TIME", f"{base}T{PARTS_OF_DAY[part]}", "time", True
     return "DATE", base, "day", True
 
 
@@ -366,14 +456,13 @@ def _deictic_day(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Reso
 def _part_of_day(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
     base = day(anchor) if anchor else "XXXX-XX-XX"
     if m.group(2):
-        if m.group(1).lower() == "the" and not m.group(0).lower().startswith(("early", "late")):
-            return None  # "the morning" alone rarely anchors to the article's day
         return "TIME", f"{base}T{PARTS_OF_DAY[m.group(2).lower()]}", "time", True
     return "DATE", base, "day", True
 
 
 @rule(
-    r"(?:(earlier|later)\s+)?(this|last|next|past|coming|previous|the\s+past|the\s+last|the\s+next|the\s+coming|the\s+previous|the\s+same)\s+(week|month|year|weekend|decade|century|spring|summer|autumn|fall|winter)"
+    r"(?:(earlier|later)\s+)?(this|last|next|past|coming|previous|the\s+past|the\s+last|the\s+next|the\s+coming|the\s+previous|the\s+same)\s+(week|month|year|weekend|decade|century|spring|summer|autumn|fall|winter)",
+    keys=_UNIT_KEYS,
 )
 def _calendar_unit(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
     which = m.group(2).lower().replace("the ", "")
@@ -410,12 +499,19 @@ def _calendar_unit(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Re
     return "DATE", f"{anchor.year + delta:04d}-{season}", "season", True
 
 
-@rule(rf"({_NUM})\s+({_UNIT})\s+(ago|earlier|before|later|from\s+now|hence)")
+@rule(
+    rf"({_NUM})(?:\s+or\s+so)?\s+({_UNIT})(?:\s+or\s+so)?\s+"
+    r"(ago|earlier|later|from\s+now|hence|before(?=\s*[.,;)]|$)|after(?=\s*[.,;)]|$))",
+    keys=_UNIT_KEYS,
+)
 def _offset(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
     amount = number(m.group(1))
-    unit = m.group(2).lower().rstrip("s").replace("centurie", "century")
+    unit = unit_name(m.group(2))
     sign = 1 if m.group(3).lower() in ("later", "from now", "hence") else -1
-    if anchor is None or amount is None or isinstance(amount, float):
+    if amount is None:
+        # "several years ago", "a few days later": a vague past or future, not a date
+        return "DATE", "PAST_REF" if sign < 0 else "FUTURE_REF", "unknown", True
+    if anchor is None or isinstance(amount, float):
         return "DATE", "XXXX", "unknown", True
     n = sign * amount
     if unit == "day":
@@ -432,7 +528,7 @@ def _offset(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
 
 
 @rule(
-    r"(?:right\s+)?now|currently|at\s+present|at\s+the\s+moment|these\s+days|nowadays|the\s+present"
+    r"(?:right\s+)?now|currently|at\s+present|at\s+the\s+moment|these\s+days|nowadays|the\s+present|current|present[- ]day"
 )
 def _present(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
     text = m.group(0).lower()
@@ -441,7 +537,7 @@ def _present(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved
     return "DATE", "PRESENT_REF", "unknown", True
 
 
-@rule(r"recently|lately|in\s+the\s+past|previously|earlier|former(?:ly)?|once")
+@rule(r"recently|lately|the\s+past|previously|earlier|former(?:ly)?|once|recent")
 def _past_ref(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
     text = m.group(0).lower()
     if text in ("earlier", "previously", "former", "formerly", "once"):
@@ -449,7 +545,7 @@ def _past_ref(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolve
     return "DATE", "PAST_REF", "unknown", True
 
 
-@rule(r"(?:in\s+)?the\s+(?:near\s+|distant\s+)?future|soon|shortly")
+@rule(r"the\s+(?:near\s+|distant\s+)?future|future|soon|shortly")
 def _future_ref(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
     text = m.group(0).lower()
     if text in ("soon", "shortly"):
@@ -460,15 +556,35 @@ def _future_ref(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resol
 # --- rules: durations, sets, clock times ------------------------------------------------------
 
 
+# "five and a half hours" in TIMEX3 is PT5H30M: the half in the next smaller unit.
+_HALF = {
+    "hour": ("PT{}H", "30M"),
+    "minute": ("PT{}M", "30S"),
+    "day": ("P{}DT", "12H"),
+    "year": ("P{}Y", "6M"),
+    "month": ("P{}M", "15D"),
+    "week": ("P{}W", "3DT12H"),
+}
+
+
 @rule(
-    rf"(?:(?:the\s+)?(?:past|last|next|first|coming|previous)\s+)?({_NUM})[- ]({_UNIT})(?:[- ]long|[- ]old)?"
+    rf"(?:(?:the\s+)?(?:past|last|next|first|coming|previous|final|remaining)\s+)?({_NUM})"
+    rf"(?:\s+(?:more|additional|full|long|straight|consecutive))?(?:[- ]|(?<=\d))({_UNIT})"
+    r"(\s+and\s+a\s+half)?(?:[- ]long|[- ]old)?",
+    keys=_UNIT_KEYS,
 )
 def _duration(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
     text = m.group(0).lower()
     if text.endswith("old"):
         return None  # an age
     amount = number(m.group(1))
-    unit = m.group(2).lower().rstrip("s").replace("centurie", "century")
+    unit = unit_name(m.group(2))
+    if m.group(3) and amount is not None:
+        amount += 0.5
+    if isinstance(amount, float) and amount % 1 == 0.5 and unit in _HALF:
+        whole = int(amount)
+        big, small = _HALF[unit]
+        return "DURATION", (f"{big}".format(whole) + small), "unknown", False
     code = "Q" if unit == "quarter" else UNIT_CODE[unit]
     count = "X" if amount is None else (f"{amount:g}" if isinstance(amount, float) else str(amount))
     if unit == "decade" and amount is not None:
@@ -480,11 +596,12 @@ def _duration(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolve
 
 
 @rule(
-    r"(?:several|many|recent|past|the\s+past|the\s+last|the\s+coming|the\s+next)\s+(days|weeks|months|years|decades)|(days|weeks|months|years)"
+    r"(?:several|many|recent|past|the\s+past|the\s+last|the\s+coming|the\s+next)\s+(days|weeks|months|years|decades)|(days|weeks|months|years)",
+    keys=_UNIT_KEYS,
 )
 def _vague_duration(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
-    if m.group(0).lower().startswith(("recent", "past")):
-        return "DATE", "PAST_REF", "unknown", True  # "recent years": a vague past, not a span
+    if m.group(0).lower().startswith("past"):
+        return "DATE", "PAST_REF", "unknown", True  # "past years": a vague past, not a span
     unit = (m.group(1) or m.group(2)).lower().rstrip("s")
     code = "Y" if unit == "decade" else UNIT_CODE[unit]
     if unit == "decade":
@@ -497,6 +614,12 @@ def _vague_duration(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> R
 )
 def _set(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
     word = (m.group(2) or m.group(3)).lower()
+    if word in ("quarterly", "annually") or (
+        m.group(3)
+        and re.match(r"\s+[a-z]", m.string[m.end() : m.end() + 2])
+        and word not in ("daily", "weekly", "monthly")
+    ):
+        return None  # "a quarterly dividend", "rose 20% annually": TimeBank leaves these out
     table = {
         "day": "P1D", "daily": "P1D", "week": "P1W", "weekly": "P1W", "month": "P1M",
         "monthly": "P1M", "year": "P1Y", "annually": "P1Y", "yearly": "P1Y",
@@ -509,11 +632,11 @@ def _set(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
 
 
 @rule(
-    r"(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)|(\d{1,2}):(\d{2})(?:\s*(?:gmt|utc|local\s+time))?|noon|midday|midnight"
+    r"(\d{1,2})(?:[:.]?(\d{2}))?\+?\s*(a\.?m\.?|p\.?m\.?)|(\d{1,2}):(\d{2})(?:\s*(?:gmt|utc|local\s+time|hrs))?|(?:12\s+)?noon|midday|midnight"
 )
 def _clock(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
     text = m.group(0).lower()
-    if text in ("noon", "midday"):
+    if text.endswith("noon") or text == "midday":
         hh, mm = 12, 0
     elif text == "midnight":
         hh, mm = 0, 0
@@ -529,61 +652,6 @@ def _clock(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
         return None
     base = day(anchor) if anchor else "XXXX-XX-XX"
     return "TIME", f"{base}T{hh:02d}:{mm:02d}", "time", True
-
-
-# Resolvers whose year, when not written, is borrowed from a nearby stated year in narratives.
-_YEARLESS = frozenset({"_month_day", "_day_month", "_month"})
-_NARRATIVE_WINDOW = 600  # characters back to look for a stated year
-_NARRATIVE_GAP = 8  # years between that stated year and the anchor that mark a narrative
-
-
-def find(text: str, anchor: dt.date | None, tense_at: Callable[[int], Tense]) -> list[Found]:
-    """Find and normalise every time expression in `text`; overlaps keep the longest."""
-    candidates: list[tuple[Found, str]] = []
-    for pattern, resolve in _RULES:
-        for m in pattern.finditer(text):
-            got = resolve(m, anchor, tense_at(m.start()))
-            if got is None:
-                continue
-            type_, value, granularity, relative = got
-            found = Found(m.start(), m.end(), type_, value, granularity, relative)
-            candidates.append((found, resolve.__name__))
-    candidates.sort(key=lambda c: (-(c[0].end - c[0].start), c[0].start))
-    taken: list[tuple[Found, str]] = []
-    for found, name in candidates:
-        if all(found.end <= t.start or found.start >= t.end for t, _ in taken):
-            taken.append((found, name))
-    taken.sort(key=lambda c: c[0].start)
-    return _quarter_comparisons(_narrative_years(taken, anchor))
-
-
-def _narrative_years(taken: list[tuple[Found, str]], anchor: dt.date | None) -> list[Found]:
-    """Give a month named without a year the year the text is talking about.
-
-    In a narrative (a history, a profile) the reference time is the last stated year, not the
-    publication date: "In 1942 ... in June" is June 1942. It applies only when that stated
-    year is far from the anchor (or there is no anchor), so news about now is unaffected.
-    """
-    out: list[Found] = []
-    last_year: tuple[int, str] | None = None  # (offset, year)
-    for found, name in taken:
-        if name in _YEARLESS and found.relative and last_year is not None:
-            offset, year = last_year
-            near = found.start - offset <= _NARRATIVE_WINDOW
-            far = anchor is None or abs(int(year) - anchor.year) >= _NARRATIVE_GAP
-            if near and far:
-                found = Found(
-                    found.start,
-                    found.end,
-                    found.type,
-                    year + found.value[4:],
-                    found.granularity,
-                    False,
-                )
-        if not found.relative and re.match(r"\d{4}", found.value) and found.type == "DATE":
-            last_year = (found.end, found.value[:4])
-        out.append(found)
-    return out
 
 
 # --- rules added after measuring on TimeBank/AQUAINT (general patterns, not documents) -------
@@ -697,14 +765,15 @@ def _holiday(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved
 
 
 @rule(
-    r"(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)(?:\s+(?:[A-Z]{3}|local\s+time))?(?:\s+on)?\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tomorrow)"
+    r"(\d{1,2})(?:[:.]?(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)(?:\s+(?:[A-Z]{3}|local\s+time))?(?:\s+on)?\s+"
+    rf"(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tomorrow|{_DAY_WORD})"
 )
 def _clock_day(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved:
     hh, mm = int(m.group(1)), int(m.group(2) or 0)
     if not 1 <= hh <= 12 or mm > 59:
         return None
     hh = (hh % 12) + (12 if m.group(3).lower().startswith("p") else 0)
-    word = m.group(4).lower()
+    word = _DAY_WORDS.get(re.sub(r"\s+", " ", m.group(4).lower()), m.group(4).lower())
     if anchor is None:
         base = "XXXX-XX-XX"
     elif word in WEEKDAYS:
@@ -712,31 +781,3 @@ def _clock_day(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolv
     else:
         base = day(anchor + dt.timedelta(days={"yesterday": -1, "tomorrow": 1}.get(word, 0)))
     return "TIME", f"{base}T{hh:02d}:{mm:02d}", "time", True
-
-
-def _quarter_comparisons(found: list[Found]) -> list[Found]:
-    """In results reporting, "a year ago" after a quarter is that quarter a year before.
-
-    "Third-quarter profit rose 10% from a year ago": the comparison is with the same quarter
-    of the previous year, which is how financial news uses the phrase.
-    """
-    out: list[Found] = []
-    last_quarter: tuple[int, str] | None = None
-    for item in found:
-        if re.fullmatch(r"\d{4}-Q\d", item.value):
-            last_quarter = (item.end, item.value)
-        elif last_quarter and item.relative and item.granularity == "year":
-            offset, quarter = last_quarter
-            year_before = int(quarter[:4]) - 1
-            near = item.start - offset <= _NARRATIVE_WINDOW
-            if near and item.type == "DATE" and item.value == f"{year_before:04d}":
-                item = Found(
-                    item.start,
-                    item.end,
-                    item.type,
-                    f"{year_before:04d}{quarter[4:]}",
-                    "quarter",
-                    item.relative,
-                )
-        out.append(item)
-    return out

@@ -16,6 +16,7 @@ from importlib import resources
 import ftfy
 
 from dateline.errors import EmptyInput, MalformedInput
+from dateline.languages import WORD, detect_language
 from dateline.model import Article, DateInfo, Note, RawDocument
 from dateline.readers._bytes import content_hash
 from dateline.settings import Settings
@@ -107,7 +108,7 @@ def note_kind(paragraph: str) -> str | None:
 
 # --- Title and byline -------------------------------------------------------------------------
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]+")
+_WORD = WORD  # letters of any script, so a Russian or Arabic headline is told apart too
 _STOP = frozenset(
     [
         "a",
@@ -306,7 +307,9 @@ def _from_html(raw: RawDocument) -> _Extracted:
         raise EmptyInput("HTML page has no extractable article text", path=raw.source_path)
     date = raw.date or (doc.date[:10] if doc.date else None)
     origin = raw.date_origin if raw.date else ("html-meta" if date else "unknown")
-    return _Extracted(doc.text or "", raw.title or doc.title, doc.author, date, origin)
+    return _Extracted(
+        doc.text or "", raw.title or doc.title, raw.author or doc.author, date, origin
+    )
 
 
 def clean_document(raw: RawDocument, *, settings: Settings) -> Article:
@@ -314,7 +317,7 @@ def clean_document(raw: RawDocument, *, settings: Settings) -> Article:
     if raw.html is not None and raw.text is None:
         got = _from_html(raw)
     else:
-        got = _Extracted(raw.text or "", raw.title, None, raw.date, raw.date_origin)
+        got = _Extracted(raw.text or "", raw.title, raw.author, raw.date, raw.date_origin)
 
     text = normalise_unicode(got.text)
     paragraphs = split_paragraphs(text)
@@ -380,6 +383,8 @@ def clean_document(raw: RawDocument, *, settings: Settings) -> Article:
         raw_hash=raw.raw_hash,
         notes=tuple(notes),
         debris=tuple(debris),
+        language=detect_language(body),
+        archived=raw.archived,
     )
 
 

@@ -17,8 +17,9 @@ from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any
 
-from dateline.model import Article, DateInfo, DateOrigin, Event, Mention, Participant, Span
+from dateline.model import Article, DateInfo, Event, Mention, Participant, Span
 from dateline.pipeline import Stage
+from dateline.pipeline.event_dates import event_date
 from dateline.settings import Settings
 
 
@@ -327,26 +328,9 @@ def _place(article: Article, token: Any, sent: Any) -> Span | None:
     return None
 
 
-def _date(article: Article, sent: Any) -> tuple[DateInfo, Span | None]:
-    """The event's date: a resolved time expression in its sentence, else the article's."""
-    for ref in article.timerefs:
-        if sent.start_char <= ref.start < sent.end_char and ref.type in ("DATE", "TIME"):
-            if ref.origin == "unresolved" or not ref.value[:4].isdigit():
-                continue
-            value = ref.value[:10]
-            granularity = "day" if len(value) == 10 else ("month" if len(value) == 7 else "year")
-            origin = "stated" if ref.origin == "stated" else ref.origin
-            if origin not in ("stated", "resolved-relative", "resolved-from-inferred"):
-                origin = "stated"
-            return DateInfo(value, origin, granularity), Span(ref.start, ref.end)  # type: ignore[arg-type]
-    pub = article.published
-    if pub.value:
-        # An event dated only by its article carries the article date's own standing: a date
-        # inferred from a twin stays marked as inferred.
-        inferred = pub.origin == "inferred-from-twin"
-        standing: DateOrigin = "inferred-from-twin" if inferred else "publication-date"
-        return DateInfo(pub.value, standing, pub.granularity, pub.twin_id), None
-    return DateInfo(), None
+def _date(article: Article, sent: Any, trigger: Any = None) -> tuple[DateInfo, Span | None]:
+    """The event's date: the time expression governing its trigger, else the article's."""
+    return event_date(article, sent, trigger)
 
 
 _LIGHT_VERBS = frozenset(

@@ -192,6 +192,8 @@ def _to_document(record: Any, where: str, settings: Settings) -> RawDocument | N
         return None
     if record.http_headers.get_statuscode() != "200":
         return None
+    if (record.rec_headers.get_header("WARC-Target-URI") or "").endswith("/robots.txt"):
+        return None  # a crawl's robots.txt (text/plain) is not an article
     media, charset = _media_type(record.http_headers.get_header("Content-Type"))
     if media not in HTML_TYPES and media not in TEXT_TYPES:
         return None

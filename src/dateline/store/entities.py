@@ -16,8 +16,20 @@ def replace_entities(store: Store, entities: Sequence[Entity]) -> None:
     with store.transaction() as conn:
         conn.execute("DELETE FROM entities")
         conn.executemany(
-            "INSERT INTO entities(id, kind, name, data) VALUES (?, ?, ?, ?)",
-            [(e.id, e.kind, e.name, json.dumps(to_dict(e), ensure_ascii=False)) for e in entities],
+            "INSERT INTO entities(id, kind, name, data, geonameid, latitude, longitude)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    e.id,
+                    e.kind,
+                    e.name,
+                    json.dumps(to_dict(e), ensure_ascii=False),
+                    e.geonameid,
+                    e.latitude,
+                    e.longitude,
+                )
+                for e in entities
+            ],
         )
 
 

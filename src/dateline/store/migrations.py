@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dateline.store._schema_feeds import FEEDS_SQL, VECTORS_SQL
 from dateline.store._schema_links import ENTITIES_SQL, EVENTS_SQL, GROUPS_SQL
 
 
@@ -115,4 +116,17 @@ MIGRATIONS: list[Migration] = [
         );
         """,
     ),
+    Migration(
+        "0500_entity_geo",
+        """
+        -- Places' GeoNames entries (dateline.link.geocode), queryable for maps; the full
+        -- Entity (with the ASCII name and feature kind) stays in `data`.
+        ALTER TABLE entities ADD COLUMN geonameid INTEGER;
+        ALTER TABLE entities ADD COLUMN latitude REAL;
+        ALTER TABLE entities ADD COLUMN longitude REAL;
+        CREATE INDEX entities_geonameid ON entities(geonameid);
+        """,
+    ),
+    Migration("0900_feeds", FEEDS_SQL),
+    Migration("0910_article_vectors", VECTORS_SQL),
 ]

@@ -26,7 +26,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args or args[0] in ("-h", "--help"):
         print("usage: python -m dateline.train NAME [options]\nmodels: " + ", ".join(names))
         return 0 if args else 2
-    name = args[0]
+    name = args[0].replace("_", "-")  # the model folder's name works too
     if name not in names:
         print(f"unknown model {name!r}; models: {', '.join(names)}", file=sys.stderr)
         return 2
