@@ -17,6 +17,11 @@ sector) is coded by dateline.link.actors from the sentence: the country from the
 words (falling back to its noun phrase), the sector from the noun phrase around it ("Senior
 Hungarian and Romanian officials" -> GOV). Two figures: given the gold actor text (the
 identity step alone), and end to end (only actors the events stage found count as right).
+`--heldout CORPORA` scores event / no event on the held-out part (one document in five) of the
+event classifier's word-level training corpora (ConfliBERT annotation rounds, M2E2): every
+candidate word with a gold label counts; a word is predicted an event when the events stage
+makes an event on it (so an event without a participant is a miss, as in use).
+
 `--data` takes any JSON array of records in the GSR's form (`id`, `event`, `text`, `source`,
 `target`); `--limit`/`--sample` score a subset; `--predictions FILE` writes `{record id: {"event",
 "mode", "actors", "recipients"}}` (actor texts) so the figures can be recomputed by anyone (no
@@ -157,6 +162,41 @@ def synthetic(path: Path, half: str, limit: int | None) -> None:
     print(json.dumps({"synthetic_half": half, "type_accuracy": round(accuracy, 4)}))
 
 
+def heldout(corpora: Path) -> dict[str, float]:
+    """Event / no-event precision and recall of the events stage on the held-out texts."""
+    from dateline.train._event_corpora import conflibert_rounds, m2e2
+    from dateline.train.events import gold_tokens
+
+    settings = load_settings()
+    nlp = nlp_for(settings)
+    out: dict[str, float] = {}
+    totals = Counter()
+    for name, reader in (("conflibert-rounds", conflibert_rounds), ("m2e2", m2e2)):
+        counts: Counter[str] = Counter()
+        for i, sample in enumerate(s for s in reader(corpora) if s.split == "dev"):
+            article = _article(f"{name}-{i}", sample.text, nlp)
+            gold = gold_tokens(sample, article.doc)
+            events = extract_events(article, settings=settings).events
+            starts = {e.trigger.start for e in events if e.trigger}
+            for token in article.doc:
+                if token.i not in gold:
+                    continue
+                event, said = gold[token.i] != "NONE", token.idx in starts
+                counts["tp" if event and said else "fn" if event else "fp" if said else "tn"] += 1
+        totals.update(counts)
+        prec = counts["tp"] / max(1, counts["tp"] + counts["fp"])
+        rec = counts["tp"] / max(1, counts["tp"] + counts["fn"])
+        print(f"  held-out {name}: event precision {prec:.3f}  recall {rec:.3f}  ({dict(counts)})")
+        out[f"heldout_{name}_event_precision"] = round(prec, 4)
+        out[f"heldout_{name}_event_recall"] = round(rec, 4)
+    prec = totals["tp"] / max(1, totals["tp"] + totals["fp"])
+    rec = totals["tp"] / max(1, totals["tp"] + totals["fn"])
+    print(f"  held-out all: event precision {prec:.3f}  recall {rec:.3f}")
+    out["heldout_event_precision"] = round(prec, 4)
+    out["heldout_event_recall"] = round(rec, 4)
+    return out
+
+
 def _record_keys(records: list[dict[str, Any]]) -> list[str]:
     """Prediction keys: the record id, with #2, #3 ... where the file repeats an id."""
     seen: Counter[str] = Counter()
@@ -177,12 +217,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--half", choices=("dev", "held-out"), default="held-out")
     parser.add_argument("--limit", type=int, default=None, help="score only the first N")
     parser.add_argument("--sample", type=int, default=0, help="N records spread evenly")
+    parser.add_argument("--heldout", type=Path, help="corpora folder: event/no-event held out")
     args = parser.parse_args(argv)
     if args.synthetic is not None:
         synthetic(args.synthetic, args.half, args.limit)
+    held = heldout(args.heldout) if args.heldout is not None else {}
     if args.data is None:
-        if args.synthetic is None:
-            parser.error("give --data and/or --synthetic")
+        if args.synthetic is None and args.heldout is None:
+            parser.error("give --data, --synthetic and/or --heldout")
+        if held:
+            print_figures(held)
         return 0
     everything = [
         r
@@ -269,6 +313,7 @@ def main(argv: list[str] | None = None) -> int:
             "actor_sector_accuracy": round(sector_acc, 4),
             "actor_country_accuracy_end_to_end": round(e2e_country_ok / max(1, country_n), 4),
             "actor_sector_accuracy_end_to_end": round(e2e_sector_ok / max(1, sector_n), 4),
+            **held,
         }
     )
     return 0

@@ -52,6 +52,7 @@ def test_articles_json_on_the_samples(seeds_dir: Path, tmp_path: Path) -> None:
 
 
 def test_show_unknown_id_fails_with_a_code(tmp_path: Path) -> None:
+    dateline.open_store(tmp_path / "e.db").close()
     result = runner.invoke(app, ["show", "nope", "--db", str(tmp_path / "e.db")])
     assert result.exit_code == 1
     assert "[DL040]" in result.output

@@ -215,6 +215,19 @@ def synthetic_corpus(path: Path, events: int, seed: int = 11) -> int:
 # -- tests -----------------------------------------------------------------------------------------
 
 
+def test_python_workers_run_the_drivers_interpreter(spark: Any) -> None:
+    """In a venv the workers must start the venv's python, not the system python3 (which has
+    none of dateline's packages): pyspark 4 reads PYSPARK_PYTHON, not spark.pyspark.python."""
+    # A lambda travels by value (a function of this module would need `tests` importable).
+    probe = lambda _: (  # noqa: E731
+        __import__("sys").executable,
+        all(__import__("importlib.util").util.find_spec(m) for m in ("dateline", "ftfy", "spacy")),
+    )
+    seen = spark.sparkContext.parallelize(range(4), 2).map(probe).collect()
+    # The driver's interpreter, unless the user chose one with PYSPARK_PYTHON.
+    assert set(seen) == {(os.environ.get("PYSPARK_PYTHON", sys.executable), True)}
+
+
 def test_band_keys_give_exactly_the_lsh_candidates(tmp_path: Path) -> None:
     """Grouping by the LSH bands (what Spark does) finds the pairs the local LSH index finds."""
     from datasketch import MinHashLSH

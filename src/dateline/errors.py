@@ -75,6 +75,13 @@ class UnsupportedInput(ReadError):
     code = "DL016"
 
 
+class ExtractionWarning(ReadError):
+    """A warning, not a failure: the article was stored, but HTML extraction kept only a small
+    fraction of a large page's text (repeated paragraphs, a listing, an unusual layout)."""
+
+    code = "DL017"
+
+
 class PipelineError(DatelineError):
     """Stages are in an order that cannot work, or a stage failed on an article."""
 

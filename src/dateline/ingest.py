@@ -13,6 +13,7 @@ result is the same as with one worker.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import itertools
 import multiprocessing
 import os
@@ -26,7 +27,14 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from types import TracebackType
 
-from dateline.errors import ConfigError, DatelineError, PipelineError, ReadError
+from dateline.errors import (
+    ConfigError,
+    DatelineError,
+    ExtractionWarning,
+    MissingDependency,
+    PipelineError,
+    ReadError,
+)
 from dateline.model import Article, RawDocument
 from dateline.pipeline import Pipeline, build_pipeline
 from dateline.pipeline.clean import clean_document
@@ -49,6 +57,7 @@ class IngestReport:
     skipped: int = 0  # input records already stored by an earlier run
     errors: list[DatelineError] = field(default_factory=list)
     article_ids: list[str] = field(default_factory=list)
+    warnings: list[DatelineError] = field(default_factory=list)  # DL017: stored, but check it
 
     @property
     def failed(self) -> int:
@@ -61,6 +70,29 @@ Key = tuple[str, str]  # (raw hash, source path) of an input record
 # An error as it crosses a process boundary: DatelineError does not round-trip through pickle
 # (its args hold the formatted message), so it travels as (class, message, path).
 ErrorValue = tuple[type[DatelineError], str, str | None]
+
+
+# Packages ingest imports only when it meets a page, checked up front so that a broken install
+# is one clear error line before anything is read or stored: (module, what needs it).
+_PARTS = (("trafilatura", "reading HTML pages"), ("spacy", "annotating articles"))
+
+
+def check_parts() -> None:
+    """Raise MissingDependency (DL002, with the install command) if ingest cannot run here.
+
+    A missing spaCy model is not checked here: the annotate stage reports it per file.
+    """
+    for module, purpose in _PARTS:
+        try:
+            importlib.import_module(module)
+        except ImportError as exc:
+            reason = " ".join(str(exc).split())
+            name = "lxml_html_clean" if "lxml_html_clean" in reason else exc.name or module
+            raise MissingDependency(
+                f"{purpose} needs {module}, which cannot be imported ({reason}); install the "
+                f"missing package with: pip install {name} (or reinstall dateline: "
+                "pip install -e .)"
+            ) from exc
 
 
 def resolve_workers(workers: int | None, settings: Settings) -> int:
@@ -86,18 +118,64 @@ def _batches(
         yield batch
 
 
+# A page of at least LARGE_PAGE_CHARS of markup showing at least LARGE_PAGE_WORDS words, of
+# which extraction keeps less than KEPT_FRACTION, gets a DL017 warning: the stored article is
+# probably not the page's content. (A news page shows a few thousand words at most.)
+LARGE_PAGE_CHARS = 100_000
+LARGE_PAGE_WORDS = 15_000
+KEPT_FRACTION = 0.02
+
+
+def _visible_words(html: str) -> int:
+    """How many words a page shows (script, style and comments left out), 0 if unparsable."""
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(html, etree.HTMLParser(remove_comments=True, remove_pis=True))
+    except (ValueError, etree.LxmlError):
+        return 0
+    if root is None:
+        return 0
+    etree.strip_elements(root, "script", "style", "noscript", "template", with_tail=False)
+    return sum(len(piece.split()) for piece in root.itertext())
+
+
+def extraction_warning(raw: RawDocument, article: Article) -> ExtractionWarning | None:
+    """A DL017 warning when a large page's extraction kept only a small fraction of its text."""
+    if raw.html is None or raw.text is not None or len(raw.html) < LARGE_PAGE_CHARS:
+        return None
+    visible = _visible_words(raw.html)
+    kept = len(article.text.split())
+    if visible < LARGE_PAGE_WORDS or kept >= KEPT_FRACTION * visible:
+        return None
+    return ExtractionWarning(
+        f"extraction kept {kept:,} of the page's {visible:,} words ({100 * kept / visible:.2g}%); "
+        "the stored article is probably not what the page holds (repeated paragraphs, a "
+        "listing, or a layout the extractor cannot split)",
+        path=raw.source_path,
+    )
+
+
 def process_documents(
     raws: list[RawDocument], pipeline: Pipeline
 ) -> tuple[list[Article], list[DatelineError]]:
-    """Clean and annotate raw documents; a failing document becomes an error, not a crash."""
+    """Clean and annotate raw documents; a failing document becomes an error, not a crash.
+
+    The errors may include DL017 warnings (`ExtractionWarning`) about articles that were kept.
+    """
     settings = pipeline.settings
     articles: list[Article] = []
     errors: list[DatelineError] = []
     for raw in raws:
         try:
-            articles.append(clean_document(raw, settings=settings))
+            article = clean_document(raw, settings=settings)
         except DatelineError as exc:
             errors.append(exc)
+            continue
+        articles.append(article)
+        warning = extraction_warning(raw, article)
+        if warning is not None:
+            errors.append(warning)
     try:
         return pipeline.run_stages(articles), errors
     except DatelineError as exc:
@@ -309,9 +387,14 @@ def _finish(
     """Write one processed batch (errors and articles) in one transaction and count it."""
     with store.transaction():
         for error in [*job.read_errors, *errors]:
+            if isinstance(error, ExtractionWarning):
+                report.warnings.append(error)  # the article is stored: not a failure
+                continue
             report.errors.append(error)
             store.record_error(error.path or "?", error.code, error.message)
         result = store.upsert_articles(articles)
+        if result.inserted or result.updated:
+            store.set_link_due("stored")  # the corpus links no longer cover every article
     report.read += job.read
     report.skipped += job.skipped
     report.inserted += result.inserted
@@ -364,6 +447,7 @@ def ingest_documents(
 
     `workers` as for `ingest`; a started `pool` given here is used (and left open) instead.
     """
+    check_parts()  # a broken install fails here, before anything is read or stored
     pipeline = build_pipeline(settings=settings)  # checks the stage order before anything runs
     report = IngestReport()
     batches: Iterator[list[RawDocument | ReadError]] = _batches(items, settings.batch_size)

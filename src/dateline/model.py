@@ -161,7 +161,8 @@ class Event:
     place: Span | None = None
     date: DateInfo = field(default_factory=DateInfo)
     date_ref: Span | None = None  # the time expression that dated it
-    confidence: float = 1.0
+    confidence: float = 1.0  # calibrated chance that the event is right (type and all)
+    said_by: tuple[Participant, ...] = ()  # whose claim it is, when told in someone's words
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,6 +295,8 @@ class EventRecord:
     place: str | None = None  # entity id
     date: DateInfo = field(default_factory=DateInfo)
     alternatives: tuple[tuple[str, str], ...] = ()  # (field, conflicting value) pairs
+    confidence: float = 1.0  # the most confident of its per-article events
+    said_by: tuple[str, ...] = ()  # entity ids of those whose claim it is (mode allege)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -50,7 +50,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from dateline.errors import DatelineError, MissingDependency, PipelineError
+from dateline.errors import DatelineError, ExtractionWarning, MissingDependency, PipelineError
 from dateline.ingest import process_guarded
 from dateline.link.dedup import band_keys, confirm_copy, shingles, signature
 from dateline.link.run import copy_groups
@@ -99,9 +99,12 @@ def spark_session(master: str = "local[2]", *, partitions: int | None = None) ->
     )
     if master.startswith("local"):
         builder = builder.config("spark.driver.memory", "2g")
-        if not os.environ.get("PYSPARK_PYTHON"):
-            # The workers run the same interpreter (and so see the same installed dateline).
-            builder = builder.config("spark.pyspark.python", sys.executable)
+        # The Python workers must run this interpreter, so they import the same installed
+        # dateline and its dependencies (a venv's, not the system python3). pyspark 4 starts
+        # them with $PYSPARK_PYTHON, read when the context starts; `spark.pyspark.python`
+        # alone is not enough.
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        builder = builder.config("spark.pyspark.python", os.environ["PYSPARK_PYTHON"])
     try:
         with _quiet():
             session = builder.getOrCreate()
@@ -186,6 +189,8 @@ def process_chunk(chunk: Sequence[Item], pipeline: Pipeline) -> Iterator[Item]:
         raws.append(raw)
         places.setdefault(key, []).append((file_no, record_no))
     articles, errors = process_guarded(raws, pipeline, where="a Spark task")
+    # DL017 warnings concern articles that were kept: they are not error rows.
+    errors = [e for e in errors if not isinstance(e, ExtractionWarning)]
     for article in articles:
         file_no, record_no = places[(article.raw_hash or "", article.source_path)].pop(0)
         data = json.dumps(to_dict(replace(article, doc=None)), ensure_ascii=False)
@@ -460,6 +465,12 @@ class LoadReport:
     copies_from_spark: bool = False  # the corpus was linked with the copies Spark found
 
 
+def check_output(out: str | os.PathLike[str]) -> None:
+    """Raise PipelineError unless `out` holds a `spark-run` output."""
+    if not (Path(out) / "articles").exists():
+        raise PipelineError("no Spark output here (no articles table)", path=str(out))
+
+
 def load_output(
     out: str | os.PathLike[str],
     *,
@@ -469,8 +480,7 @@ def load_output(
     link: bool = True,
 ) -> LoadReport:
     """Store a Spark run's articles and errors as `ingest` would, then link the corpus."""
-    if not (Path(out) / "articles").exists():
-        raise PipelineError("no Spark output here (no articles table)", path=str(out))
+    check_output(out)
     rows = [("article", r) for r in read_table(out, "articles")]
     rows += [("error", r) for r in read_table(out, "errors")]
     rows.sort(key=lambda x: (x[1]["file_no"], x[1]["record_no"]))
@@ -492,11 +502,13 @@ def load_output(
                 else:
                     articles.append(from_dict(Article, json.loads(row["data"])))
             result = store.upsert_articles(articles)
+            if result.inserted or result.updated:
+                store.set_link_due("stored")
         report.read += sum(1 for kind, r in chunk if kind == "article" or r["raw_hash"])
         report.inserted += result.inserted
         report.updated += result.updated
         report.unchanged += result.unchanged
-    if link and (report.inserted or report.updated):
+    if link and (report.inserted or report.updated or store.link_due()):
         from dateline.link.run import link_corpus
 
         ids = {r["id"] for kind, r in rows if kind == "article"}
@@ -517,6 +529,7 @@ __all__ = [
     "LoadReport",
     "SparkReport",
     "active_session",
+    "check_output",
     "copy_groups",
     "load_output",
     "process_chunk",

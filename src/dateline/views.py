@@ -160,13 +160,14 @@ def event_view(article: Article, event: Any) -> dict[str, Any]:
         "date_ref": span_view(article, event.date_ref),
         "evidence": span_view(article, event.evidence),
         "confidence": event.confidence,
+        "said_by": people(event.said_by),
     }
 
 
 def event_record_view(store: Store, record: EventRecord) -> dict[str, Any]:
     """Render a merged event: participants by name, and every source with its evidence."""
     places = {record.place} | {v for f, v in record.alternatives if f == "place"}
-    people = {*record.actors, *record.recipients, *record.attendees}
+    people = {*record.actors, *record.recipients, *record.attendees, *record.said_by}
     names = _entities_by_id(store, (people | places) - {None})
 
     def who(ids: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -211,6 +212,8 @@ def event_record_view(store: Store, record: EventRecord) -> dict[str, Any]:
         "actors": who(record.actors),
         "recipients": who(record.recipients),
         "attendees": who(record.attendees),
+        "said_by": who(record.said_by),
+        "confidence": record.confidence,
         "sources": sources,
         "source_count": len(sources),
         "alternatives": alternatives,

@@ -155,7 +155,8 @@ def test_the_article_page_and_api_say_language_stages_and_archive(run: Run) -> N
     from dateline.web import create_app
 
     arabic = run.by_url("/ar/quake-hama.html")
-    with TestClient(create_app(str(run.settings.db_path), settings=run.settings)) as client:
+    app = create_app(str(run.settings.db_path), settings=run.settings)
+    with TestClient(app, base_url="http://127.0.0.1") as client:
         page = client.get(f"/articles/{arabic.id}")
         assert page.status_code == 200
         assert "Arabic (<code>ar</code>)" in page.text

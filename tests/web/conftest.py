@@ -16,6 +16,7 @@ from dateline.store import open_store
 from dateline.web import create_app
 
 TOKEN = "test-token-0123456789"
+LOCAL = "http://127.0.0.1"  # the app answers loopback host names only
 
 # An article whose text carries markup as literal text (a pasted reader comment), plus real
 # script and image tags that the HTML reader strips as debris.
@@ -68,7 +69,7 @@ def web_db(seeds_dir: Path, hostile_file: Path, web_settings: Settings) -> str:
 @pytest.fixture(scope="session")
 def client(web_db: str, web_settings: Settings) -> Iterator[TestClient]:
     """A test client over the shared store, with a write token configured (do not write)."""
-    with TestClient(create_app(web_db, token=TOKEN, settings=web_settings)) as c:
+    with TestClient(create_app(web_db, token=TOKEN, settings=web_settings), base_url=LOCAL) as c:
         yield c
 
 
@@ -99,7 +100,7 @@ def writable_db(web_db: str, tmp_path: Path) -> str:
 def writer(writable_db: str, web_settings: Settings) -> Iterator[TestClient]:
     """A test client over a private copy of the store, with the write token configured."""
     settings = web_settings.replace(db=writable_db)
-    with TestClient(create_app(writable_db, token=TOKEN, settings=settings)) as c:
+    with TestClient(create_app(writable_db, token=TOKEN, settings=settings), base_url=LOCAL) as c:
         yield c
 
 

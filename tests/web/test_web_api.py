@@ -226,7 +226,7 @@ def test_search_index_rebuild_is_idempotent(web_db: str) -> None:
 
 
 def test_writes_refused_without_configured_token(web_db: str) -> None:
-    with TestClient(create_app(web_db)) as ro:
+    with TestClient(create_app(web_db), base_url="http://127.0.0.1") as ro:
         response = ro.post("/api/entities/x/merge", json={"other_id": "y"})
         assert response.status_code == 403
         response = ro.post(

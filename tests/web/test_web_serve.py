@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 import dateline.cli.serve  # noqa: F401  (registers the command)
 from dateline.cli.app import app
 from dateline.errors import ConfigError, DatelineError
+from dateline.store import open_store
 from dateline.web.app import RemoteBindRefused, check_bind
 
 
@@ -40,6 +41,7 @@ def test_serve_runs_uvicorn(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(uvicorn, "run", lambda web, **kw: calls.append({"app": web, **kw}))
     monkeypatch.setenv("DATELINE_TOKEN", "from-env")
     db = tmp_path / "served.db"
+    open_store(db).close()  # serve refuses a database that does not exist
     result = CliRunner().invoke(app, ["serve", "--db", str(db), "--port", "8765"])
     assert result.exit_code == 0, result.output
     assert calls and calls[0]["host"] == "127.0.0.1" and calls[0]["port"] == 8765

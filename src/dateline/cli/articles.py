@@ -22,8 +22,9 @@ from dateline.cli.app import (
     store_from,
 )
 from dateline.errors import DatelineError
-from dateline.ingest import IngestReport, ingest
+from dateline.ingest import IngestReport, check_parts, ingest
 from dateline.readers import iter_files
+from dateline.readers._bytes import check_regular, open_regular
 from dateline.views import article_summary, article_view
 
 
@@ -57,9 +58,14 @@ def ingest_command(
     """Read, clean, annotate and store articles, then group them; bad files are skipped."""
     settings = settings_from(db, config)
     err = Console(stderr=True)
-    with store_from(settings) as store:
+    try:
+        check_parts()  # a broken install: one error line, and no database left behind
+    except DatelineError as exc:
+        fail(exc)
+    with store_from(settings, create=True, settle=False) as store:
+        due = store.link_due()  # set before this run: an earlier link was skipped or killed
         files = list(iter_files(paths, settings=settings))
-        total = _expected_documents(files)
+        total = _expected_documents(files, settings.max_file_bytes)
         columns = (
             TextColumn("ingest"),
             BarColumn(),
@@ -67,16 +73,18 @@ def ingest_command(
             TextColumn("{task.fields[rate]}"),
             TimeRemainingColumn(),
         )
-        shown = 0
+        shown = warned = 0
         small = (total if total is not None else len(files)) < 20
         with Progress(*columns, console=err, disable=quiet or small, transient=True) as bar:
             task = bar.add_task("ingest", total=total, rate="")
 
             def progress(done: int, report: IngestReport) -> None:
-                nonlocal shown
+                nonlocal shown, warned
                 for error in report.errors[shown:]:
                     err.print(f"error {error}", markup=False, highlight=False, soft_wrap=True)
-                shown = len(report.errors)
+                for warning in report.warnings[warned:]:
+                    err.print(f"warning {warning}", markup=False, highlight=False, soft_wrap=True)
+                shown, warned = len(report.errors), len(report.warnings)
                 speed = bar.tasks[0].speed
                 bar.update(task, advance=done, rate=f"{speed:.1f} docs/s" if speed else "")
 
@@ -94,15 +102,22 @@ def ingest_command(
                 return
         for error in report.errors[shown:]:
             err.print(f"error {error}", markup=False, highlight=False, soft_wrap=True)
+        for warning in report.warnings[warned:]:
+            err.print(f"warning {warning}", markup=False, highlight=False, soft_wrap=True)
         if not quiet:
             typer.echo(
                 f"read {report.read} documents: {report.inserted} new, {report.updated} updated, "
                 f"{report.unchanged} unchanged, {report.skipped} already stored, "
                 f"{report.failed} failed; {store.count_articles()} articles in {store.path}"
             )
-        if link and (report.inserted or report.updated):
+        if link and (report.inserted or report.updated or due):
             from dateline.link.run import link_corpus
 
+            if due and not (report.inserted or report.updated) and not quiet:
+                typer.echo(
+                    "the corpus changed since it was last linked (a link was skipped or "
+                    "interrupted): linking now"
+                )
             try:
                 linked = link_corpus(store, settings=settings)
             except DatelineError as exc:
@@ -117,7 +132,7 @@ def ingest_command(
         raise typer.Exit(1)
 
 
-def _expected_documents(files: list[Path]) -> int | None:
+def _expected_documents(files: list[Path], max_bytes: int) -> int | None:
     """How many documents the files hold, for the progress bar's ETA (None: cannot tell).
 
     One per text or HTML file, one per non-blank line of JSONL, one per line after the header
@@ -130,10 +145,12 @@ def _expected_documents(files: list[Path]) -> int | None:
         if name.endswith((".warc", ".warc.gz")):
             return None
         if name.endswith((".jsonl", ".ndjson", ".csv")):
-            try:
-                with path.open("rb") as fh:
+            try:  # only regular files within the size limit: a FIFO here would never end
+                if check_regular(path).st_size > max_bytes:
+                    raise OSError("too large")
+                with open_regular(path) as fh:
                     lines = sum(1 for line in fh if line.strip())
-            except OSError:
+            except (OSError, DatelineError):
                 lines = 1
             total += max(0, lines - 1) if name.endswith(".csv") else lines
         else:

@@ -47,7 +47,7 @@ def follow_add(
     from dateline.fetch import follow
 
     settings = settings_from(db, config)
-    with store_from(settings) as store:
+    with store_from(settings, create=True, settle=False) as store:
         try:
             added = follow(store, target, kind=kind)
         except DatelineError as exc:

@@ -28,7 +28,7 @@ from dateline.views import compare_view
 def link_command(db: DbOption = None, config: ConfigOption = None) -> None:
     """Group the stored articles: copies, same-event reports, story threads; date twins."""
     settings = settings_from(db, config)
-    with store_from(settings) as store:
+    with store_from(settings, settle=False) as store:
         try:
             report = link_corpus(store, settings=settings)
         except DatelineError as exc:

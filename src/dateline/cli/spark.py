@@ -64,10 +64,14 @@ def load_command(
     ] = True,
 ) -> None:
     """Store the articles and errors of a Spark run, then group the corpus as ingest does."""
-    from dateline.spark import load_output
+    from dateline.spark import check_output, load_output
 
     settings = settings_from(db, config)
-    with store_from(settings) as store:
+    try:
+        check_output(out)  # before the store is opened: a wrong folder leaves no database
+    except DatelineError as exc:
+        fail(exc)
+    with store_from(settings, create=True, settle=False) as store:
         try:
             report = load_output(out, store=store, settings=settings, force=force, link=link)
         except DatelineError as exc:

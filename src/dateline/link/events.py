@@ -6,13 +6,20 @@ from articles grouped as copies or as the same event (or, across ungrouped artic
 two participants and the same day). The merged record keeps every source article and
 evidence span; a detail the sources disagree on (mode, date, place) is kept as an
 alternative, never overwritten.
+
+Precision before recall: a record needs a named participant (an entity, not "police"), except
+an announced meeting (AGREE) known by its place ("the conference to be held in Damascus next
+month"), which merges with its twins by type, place and date. People come before the
+countries they represent: a country on the same side as a person of that country (or of no
+known country) is dropped from the record; the person's country stays in their actor code.
+A record's confidence is that of its most confident source event.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from dateline.link.cluster import connected_components
 from dateline.model import Article, DateInfo, Event, EventRecord, Evidence, Group, Participant
@@ -36,12 +43,17 @@ class _Item:
 
 
 def merge_events(
-    articles: Sequence[Article], groups: Sequence[Group], persons: frozenset[str] = frozenset()
+    articles: Sequence[Article],
+    groups: Sequence[Group],
+    persons: frozenset[str] = frozenset(),
+    entities: Mapping[str, tuple[str, str | None]] | None = None,
 ) -> list[EventRecord]:
     """Merge the corpus's per-article events into corpus-level event records.
 
     `persons` are the ids of entities that are people: two events whose actors are different
     people are different events (two speakers' accusations), whatever else they share.
+    `entities` gives each entity's kind and country (PERSON/ORG/PLACE, ISO3), for putting
+    people before the countries they represent.
     """
     items = [
         _Item(
@@ -67,7 +79,10 @@ def merge_events(
         scopes += [f"g:{g}" for g in sorted(groups_of.get(item.article.id, ()))]
         if item.event.date.value:
             scopes.append(f"d:{item.event.date.value}")
-        for entity in item.people:
+        keys = set(item.people)
+        if not keys and (place := _place(item)):
+            keys = {"place:" + place}  # an announced meeting known only by its place
+        for entity in keys:
             for scope in scopes:
                 blocks.setdefault((item.event.type, entity, scope), []).append(item)
     pairs: set[tuple[str, str]] = set()
@@ -80,7 +95,48 @@ def merge_events(
     components = connected_components([it.key for it in items], sorted(pairs))
     by_key = {it.key: it for it in items}
     records = [_record([by_key[k] for k in sorted(c)]) for c in components]
-    return sorted(records, key=record_order)
+    records = [_people_first(r, entities or {}) for r in records]
+    return sorted((r for r in records if _named(r)), key=record_order)
+
+
+def _named(record: EventRecord) -> bool:
+    """A record names a participant, or is an announced meeting with its place."""
+    if record.actors or record.recipients:
+        return True
+    return record.type == "AGREE" and record.place is not None
+
+
+def _people_first(
+    record: EventRecord, entities: Mapping[str, tuple[str, str | None]]
+) -> EventRecord:
+    """Drop the countries a person on the same side represents ("Lavrentiev", not "Russia")."""
+    if not entities:
+        return record
+
+    def side(ids: tuple[str, ...]) -> tuple[str, ...]:
+        people = [entities[e][1] for e in ids if entities.get(e, ("", None))[0] == "PERSON"]
+        if not people:
+            return ids
+        return tuple(
+            e
+            for e in ids
+            if entities.get(e, ("", None))[0] != "PLACE"
+            or not any(c is None or c == entities[e][1] for c in people)
+        )
+
+    actors, recipients = side(record.actors), side(record.recipients)
+    mode = record.mode
+    place = record.place
+    if record.type == "CONSULT" and mode is None and place is not None and place in entities:
+        # Met in the recipient's country, which is not the actor's: the actor is visiting.
+        here = entities[place][1]
+        hosts = {entities.get(e, ("", None))[1] for e in recipients}
+        guests = {entities.get(e, ("", None))[1] for e in actors}
+        if here and here in hosts and here not in guests and actors:
+            mode = "visit"
+    if (actors, recipients, mode) == (record.actors, record.recipients, record.mode):
+        return record
+    return replace(record, actors=actors, recipients=recipients, mode=mode)
 
 
 def record_order(record: EventRecord) -> tuple[bool, str, str]:
@@ -98,7 +154,7 @@ def _compatible(
 ) -> bool:
     """Whether two per-article events tell one happening (see the module docstring)."""
     shared = x.people & y.people
-    if not shared:
+    if not shared and (x.people or y.people or not _place(x) or _place(x) != _place(y)):
         return False
     rx, ry = _ids(x.event.recipients), _ids(y.event.recipients)
     if rx and ry and not rx & ry:
@@ -200,6 +256,10 @@ def _record(items: list[_Item]) -> EventRecord:
         place=place,
         date=date,
         alternatives=tuple(alternatives),
+        confidence=max(it.event.confidence for it in items),
+        said_by=tuple(
+            dict.fromkeys(p.entity_id for it in items for p in it.event.said_by if p.entity_id)
+        ),
     )
 
 

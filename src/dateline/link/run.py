@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -23,7 +24,7 @@ from dateline.model import Article, ArticleLink, Group, Mention
 from dateline.readers._bytes import content_hash
 from dateline.settings import Settings
 from dateline.store import Store
-from dateline.store.entities import person_ids, replace_entities
+from dateline.store.entities import entity_kinds, person_ids, replace_entities
 from dateline.store.events import replace_event_records
 from dateline.store.groups import replace_links
 from dateline.store.overrides import apply_entity_overrides
@@ -82,7 +83,40 @@ def link_corpus(
 
     `copies` are copy links already found for exactly the stored articles (by the Spark
     runner); without them copies are found here.
+
+    A run cannot be half done: it first records (committed) that a link run started, with
+    the settings it uses, then reads and writes everything in one transaction that also
+    clears that mark. Killed midway, the store keeps the previous links whole, and
+    `finish_link` (run by the next command) sees the mark and links again.
     """
+    store.set_link_due(json.dumps({"extra": settings.extra}, sort_keys=True, default=str))
+    with store.transaction():
+        report = _link_corpus(store, settings=settings, copies=copies)
+        store.clear_link_due()
+    return report
+
+
+def finish_link(store: Store, *, settings: Settings) -> LinkReport | None:
+    """Finish a link run that started and did not end (killed); None when none is pending.
+
+    The run is redone with the settings tables it was started with.
+    """
+    due = store.link_due()
+    if due is None or due == "stored":
+        return None
+    try:
+        extra = json.loads(due).get("extra")
+    except (ValueError, AttributeError):
+        extra = None
+    if isinstance(extra, dict):
+        settings = settings.replace(extra=extra)
+    return link_corpus(store, settings=settings)
+
+
+def _link_corpus(
+    store: Store, *, settings: Settings, copies: Sequence[ArticleLink] | None = None
+) -> LinkReport:
+    """The link steps, run inside `link_corpus`'s transaction."""
     # Tokens and sentences are not needed to link and are most of an article's memory.
     articles = list(store.iter_articles(without=LIGHT))
     cfg = link_settings(settings)
@@ -116,7 +150,7 @@ def link_corpus(
     if apply_entity_overrides(store, refresh_events=False):
         by_id = {a.id: a for a in store.iter_articles(without=LIGHT)}
     groups = [*copy_group_list, *events]
-    records = merge_events(list(by_id.values()), groups, person_ids(store))
+    records = merge_events(list(by_id.values()), groups, person_ids(store), entity_kinds(store))
     replace_event_records(store, records)
     return LinkReport(
         len(articles),

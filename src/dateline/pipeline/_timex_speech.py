@@ -74,7 +74,7 @@ def _speech_verb(token: Any) -> Any:
     """The speech verb a time expression's token modifies directly ("said Tuesday"), or None."""
     node = token
     for _ in range(4):
-        if node.head is node:
+        if node.head == node:
             return None
         if node.dep_ in _CLAUSES or node.dep_ in ("advcl", "relcl", "conj"):
             return None

@@ -16,6 +16,7 @@ Wednesday") dates nothing until a twin gives the article a date.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from dateline.model import Article, DateInfo, DateOrigin, Granularity, Span, TimeRef
@@ -49,6 +50,23 @@ def event_date(article: Article, sent: Any, trigger: Any = None) -> tuple[DateIn
         # No parse at hand (re-dating stored events): the sentence's only datable expression.
         return _from_ref(datable[0]), Span(datable[0].start, datable[0].end)
     return _publication(article), None
+
+
+@dataclass(frozen=True, slots=True)
+class _Sentence:
+    start_char: int
+    end_char: int
+
+
+def redated(
+    article: Article, evidence: Span, date_ref: Span | None
+) -> tuple[DateInfo, Span | None]:
+    """Date a stored event again (its article's date changed), keeping the expression it had."""
+    if date_ref is not None:
+        for ref in article.timerefs:
+            if (ref.start, ref.end) == (date_ref.start, date_ref.end) and _datable(ref):
+                return _from_ref(ref), date_ref
+    return event_date(article, _Sentence(evidence.start, evidence.end))
 
 
 def _datable(ref: TimeRef) -> bool:
@@ -98,7 +116,7 @@ def _governor(token: Any) -> Any:
     """The verb a trigger noun depends on ("held talks" -> "held"), or the token itself."""
     node = token
     for _ in range(_MAX_CLIMB):
-        if node.pos_ in ("VERB", "AUX") or node.head is node:
+        if node.pos_ in ("VERB", "AUX") or node.head == node:
             return node
         if node.dep_ in _OTHER_CLAUSE:
             return node
@@ -106,18 +124,33 @@ def _governor(token: Any) -> Any:
     return node
 
 
-def _path_to(node: Any, targets: set[int]) -> tuple[bool, bool]:
-    """Climb from a time expression's root: (reached a target, crossed into another clause)."""
-    crossed = False
+def _path_to(node: Any, targets: set[int], noun: int | None = None) -> tuple[bool, bool]:
+    """Climb from a time expression's root: (reached a target, crossed into another clause).
+
+    A clause that describes a trigger noun itself tells that event's time ("the conference
+    scheduled to be held next November"): entering it, and the infinitive chain inside it, do
+    not count as crossing; any other clause below it still does ("a meeting about the
+    conference which is held next month" keeps the meeting apart from the conference).
+    """
+    path = []
     for _ in range(_MAX_CLIMB):
         if node.i in targets:
-            return True, crossed
-        if node.head is node:
-            return False, crossed
-        if node.dep_ in _OTHER_CLAUSE:
-            crossed = True
+            break
+        if node.head == node:
+            return False, False
+        path.append(node)
         node = node.head
-    return False, crossed
+    else:
+        return False, False
+    own = next(
+        (i for i, n in enumerate(path) if n.dep_ in ("acl", "relcl") and n.head.i == noun), None
+    )
+    crossed = any(
+        n.dep_ in _OTHER_CLAUSE
+        and not (own is not None and (i == own or (i < own and n.dep_ == "xcomp")))
+        for i, n in enumerate(path)
+    )
+    return True, crossed
 
 
 def _governing(doc: Any, head: Any, refs: list[TimeRef]) -> TimeRef | None:
@@ -129,7 +162,7 @@ def _governing(doc: Any, head: Any, refs: list[TimeRef]) -> TimeRef | None:
         root = _ref_root(doc, ref)
         if root is None:
             continue
-        reached, crossed = _path_to(root, targets)
+        reached, crossed = _path_to(root, targets, head.i if head.pos_ == "NOUN" else None)
         if reached and not crossed:
             direct.append((abs(root.i - head.i), ref))
     if direct:
@@ -149,7 +182,7 @@ def _in_other_clause(doc: Any, ref: TimeRef, head: Any) -> bool:
             return False
         if node.dep_ in _OTHER_CLAUSE and node.pos_ in ("VERB", "AUX"):
             return True
-        if node.head is node:
+        if node.head == node:
             return False
         node = node.head
     return False

@@ -64,7 +64,7 @@ def _tense_of(token: Any) -> Tense:
     # Climb to the verb that governs the expression; its auxiliaries and tag give the tense.
     verb = token
     for _ in range(6):
-        if verb.pos_ in ("VERB", "AUX") or verb.head is verb:
+        if verb.pos_ in ("VERB", "AUX") or verb.head == verb:
             break
         verb = verb.head
     for _ in range(3):
@@ -74,7 +74,7 @@ def _tense_of(token: Any) -> Tense:
         if verb.lemma_ in _FUTURE_VERBS and not (verb.tag_ == "VBD" and not auxes):
             return "future"  # "is scheduled for Monday"; but "planned on Friday" is past
         if verb.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in auxes):
-            if verb.head is verb:
+            if verb.head == verb:
                 break
             verb = verb.head  # "agreed to meet on Monday": the governing verb decides
             continue

@@ -13,6 +13,7 @@ from pathlib import Path
 from dateline.errors import ReadError, UnsupportedInput
 from dateline.model import RawDocument
 from dateline.readers import html, tabular, text, warc
+from dateline.readers._bytes import check_regular, shown
 from dateline.settings import Settings
 
 _BY_SUFFIX = {
@@ -63,20 +64,25 @@ def read_file(path: Path, *, settings: Settings) -> Iterator[RawDocument | ReadE
         # An explicitly named file with an unknown ending: sniff it as text or HTML.
         reader = text.read_text_file
     try:
+        check_regular(path)  # a FIFO would block, a device never end: refused before reading
         yield from reader(path, settings=settings)
     except ReadError as exc:
         yield exc
     except OSError as exc:
-        yield ReadError(f"cannot open file: {exc.strerror or exc}", path=str(path))
+        yield ReadError(f"cannot open file: {exc.strerror or exc}", path=shown(path))
 
 
 def read_paths(
     paths: Iterable[str | os.PathLike[str]], *, settings: Settings
 ) -> Iterator[RawDocument | ReadError]:
-    """Read every file under `paths`; yields documents and, for bad input, errors."""
+    """Read every file under `paths`; yields documents and, for bad input, errors.
+
+    Only regular files are read (a FIFO, device or socket is refused with DL016), and every
+    error names the file in a form that prints whatever bytes its name holds.
+    """
     for path in iter_files(paths, settings=settings):
         if not path.exists():
-            yield ReadError("no such file or folder", path=str(path))
+            yield ReadError("no such file or folder", path=shown(path))
             continue
         if path.is_dir():
             continue

@@ -12,7 +12,13 @@ from typing import Any
 
 from dateline.errors import EmptyInput, MalformedInput, ReadError
 from dateline.model import RawDocument
-from dateline.readers._bytes import content_hash, decode, read_bytes
+from dateline.readers._bytes import (
+    content_hash,
+    decode_records,
+    read_bytes,
+    record_problem,
+    shown,
+)
 from dateline.settings import Settings
 
 # Column names seen in public news corpora, in order of preference.
@@ -72,44 +78,88 @@ def record_to_document(record: Mapping[str, Any], where: str) -> RawDocument:
     )
 
 
-def _where(path: Path, record: Mapping[str, Any], number: int) -> str:
+def _where(name: str, record: Mapping[str, Any], number: int) -> str:
     ident = _first(record, ID_KEYS)
-    return f"{path}#{ident}" if ident else f"{path}#{number}"
+    if ident and record_problem(ident, name) is None:
+        return f"{name}#{ident}"
+    return f"{name}#{number}"
 
 
 def read_jsonl_file(path: Path, *, settings: Settings) -> Iterator[RawDocument | ReadError]:
     """Read a JSON-lines corpus; a broken line is reported and the rest is read."""
-    text = decode(read_bytes(path, settings.max_file_bytes), str(path))
+    name = shown(path)
+    text = decode_records(read_bytes(path, settings.max_file_bytes), name)
+    seen = False
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
+            continue
+        seen = True
+        problem = record_problem(line, f"{name}#{number}")
+        if problem is not None:
+            yield problem
             continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            yield MalformedInput(f"line {number} is not JSON: {exc.msg}", path=f"{path}#{number}")
+            yield MalformedInput(f"line {number} is not JSON: {exc.msg}", path=f"{name}#{number}")
+            continue
+        except RecursionError:
+            yield MalformedInput(f"line {number} nests too deep", path=f"{name}#{number}")
             continue
         if not isinstance(record, dict):
-            yield MalformedInput(f"line {number} is not a JSON object", path=f"{path}#{number}")
+            yield MalformedInput(f"line {number} is not a JSON object", path=f"{name}#{number}")
             continue
-        try:
-            yield record_to_document(record, _where(path, record, number))
-        except ReadError as exc:
-            yield exc
+        yield from _document(record, name, number)
+    if not seen:
+        raise EmptyInput("file has no records (only blank lines)", path=name)
+
+
+def _document(
+    record: Mapping[str, Any], name: str, number: int
+) -> Iterator[RawDocument | ReadError]:
+    """The record as a document, or the error that refuses it (NUL bytes in a field, ...)."""
+    where = _where(name, record, number)
+    fields = [v for v in record.values() if isinstance(v, str)]
+    problem = next((p for p in (record_problem(v, where) for v in fields) if p), None)
+    if problem is not None:
+        yield problem
+        return
+    try:
+        yield record_to_document(record, where)
+    except ReadError as exc:
+        yield exc
 
 
 def read_csv_file(path: Path, *, settings: Settings) -> Iterator[RawDocument | ReadError]:
     """Read a CSV corpus with a header row; a bad row is reported and the rest is read."""
-    text = decode(read_bytes(path, settings.max_file_bytes), str(path))
+    name = shown(path)
+    text = decode_records(read_bytes(path, settings.max_file_bytes), name)
     csv.field_size_limit(max(settings.max_file_bytes, 131072))
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    if not reader.fieldnames:
-        raise MalformedInput("CSV file has no header row", path=str(path))
     try:
-        for number, row in enumerate(reader, start=2):
-            record = {k.strip().lower(): v for k, v in row.items() if isinstance(k, str)}
-            try:
-                yield record_to_document(record, _where(path, record, number))
-            except ReadError as exc:
-                yield exc
+        header = reader.fieldnames
     except csv.Error as exc:
-        yield MalformedInput(f"CSV is malformed: {exc}", path=str(path))
+        raise MalformedInput(f"CSV header row is malformed: {exc}", path=name) from exc
+    if not header:
+        raise MalformedInput("CSV file has no header row", path=name)
+    problem = record_problem(",".join(header), name)
+    if problem is not None:
+        raise problem
+    number = 1  # records are numbered from 2, the line after the header when one line each
+    while True:
+        before = reader.line_num
+        try:
+            row = next(reader, None)
+        except csv.Error as exc:
+            number += 1
+            yield MalformedInput(f"CSV row is malformed: {exc}", path=f"{name}#{number}")
+            if reader.line_num == before:
+                return  # the reader cannot move past the damage
+            continue
+        if row is None:
+            if number == 1:
+                raise EmptyInput("CSV file has a header row and no records", path=name)
+            return
+        number += 1
+        record = {k.strip().lower(): v for k, v in row.items() if isinstance(k, str)}
+        yield from _document(record, name, number)

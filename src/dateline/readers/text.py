@@ -8,7 +8,7 @@ from pathlib import Path
 
 from dateline.errors import EmptyInput
 from dateline.model import RawDocument
-from dateline.readers._bytes import content_hash, decode, read_bytes
+from dateline.readers._bytes import content_hash, decode, read_bytes, shown
 from dateline.settings import Settings
 
 # The header the sample corpus uses: optional leading space, "date", an ISO date, then the
@@ -28,15 +28,15 @@ def split_header(text: str) -> tuple[str | None, str]:
 def read_text_file(path: Path, *, settings: Settings) -> Iterator[RawDocument]:
     """Read one plain-text article file (HTML content found in a text file is read as HTML)."""
     data = read_bytes(path, settings.max_file_bytes)
-    text = decode(data, str(path))
+    text = decode(data, shown(path))
     if _LOOKS_HTML.match(text):
-        yield RawDocument(source_path=str(path), raw_hash=content_hash(data), html=text)
+        yield RawDocument(source_path=shown(path), raw_hash=content_hash(data), html=text)
         return
     date, body = split_header(text)
     if not body.strip():
-        raise EmptyInput("file has a date header but no article text", path=str(path))
+        raise EmptyInput("file has a date header but no article text", path=shown(path))
     yield RawDocument(
-        source_path=str(path),
+        source_path=shown(path),
         raw_hash=content_hash(data),
         text=body,
         date=date,

@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import io
+import os
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,7 +26,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from dateline.errors import EmptyInput, InputTooLarge, MalformedInput, ReadError
 from dateline.model import RawDocument
-from dateline.readers._bytes import content_hash, decode
+from dateline.readers._bytes import content_hash, decode, open_regular, shown
 from dateline.readers.tabular import normalise_date
 from dateline.readers.text import split_header
 from dateline.settings import Settings
@@ -37,10 +38,16 @@ _CHUNK = 1 << 16
 
 def read_warc_file(path: Path, *, settings: Settings) -> Iterator[RawDocument | ReadError]:
     """Read a WARC file's article pages; bad records and a broken tail are yielded as errors."""
-    if path.stat().st_size == 0:
-        raise EmptyInput("file is empty", path=str(path))
-    with path.open("rb") as fh:
-        yield from _read_records(fh, path, settings)
+    with open_regular(path) as fh:
+        if os.fstat(fh.fileno()).st_size == 0:
+            raise EmptyInput("file is empty", path=shown(path))
+        count = 0
+        for item in _read_records(fh, path, settings):
+            count += 1
+            yield item
+    if count == 0:
+        # Records of other kinds only (requests, redirects, images): say so rather than nothing.
+        raise EmptyInput("WARC file holds no HTTP 200 HTML or plain-text page", path=shown(path))
 
 
 def _read_records(
@@ -66,13 +73,13 @@ def _read_records(
             yield MalformedInput(
                 f"the WARC record before byte {offset:,} does not end where its "
                 "Content-Length says (damaged file)",
-                path=str(path),
+                path=shown(path),
             )
-        where = f"{path}#{_record_name(record, offset)}"
+        where = f"{shown(path)}#{_record_name(record, offset)}"
         if record.format != "warc":
             # warcio also reads the older ARC format and takes stray text for it.
             what = "not a WARC file" if seen == 1 else f"no WARC record at byte {offset:,}"
-            yield MalformedInput(f"{what} (damaged or another format)", path=str(path))
+            yield MalformedInput(f"{what} (damaged or another format)", path=shown(path))
             return
         declared = (record.rec_headers.get_header("Content-Length") or "").strip()
         if not declared.isdigit():
@@ -97,20 +104,20 @@ def _read_records(
         if item is not None:
             yield item
     if seen == 0:
-        yield MalformedInput("no WARC records found (cut short, or not a WARC)", path=str(path))
+        yield MalformedInput("no WARC records found (cut short, or not a WARC)", path=shown(path))
         return
-    size = path.stat().st_size
+    size = os.fstat(fh.fileno()).st_size
     if records.offset < size:
         yield MalformedInput(
             f"file is truncated or corrupt after byte {records.offset:,} of {size:,} "
             "(the records before it were read)",
-            path=str(path),
+            path=shown(path),
         )
     elif not _last_member_complete(fh, offset):
         yield MalformedInput(
             f"the gzip member of the last record (from byte {offset:,}) is cut short: "
             "the file is truncated",
-            path=str(path),
+            path=shown(path),
         )
 
 
@@ -154,10 +161,10 @@ def _broken(path: Path, offset: int, seen: int, exc: Exception) -> ReadError:
     if "non-chunked gzip" in message:
         message = "gzip file is not compressed record by record (run `warcio recompress`)"
     if seen == 0 and "Unknown archive format" in message:
-        return MalformedInput(f"not a WARC file ({message[:120]})", path=str(path))
+        return MalformedInput(f"not a WARC file ({message[:120]})", path=shown(path))
     return MalformedInput(
         f"WARC file is damaged at byte {offset:,} after {seen} record(s): {message[:200]}",
-        path=str(path),
+        path=shown(path),
     )
 
 

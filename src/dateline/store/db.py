@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import urllib.parse
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -28,13 +29,25 @@ class UpsertResult:
 class Store:
     """A dateline database: one SQLite file (or ':memory:')."""
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        """Open (creating if needed) and migrate the database at `path`."""
+    def __init__(self, path: str | os.PathLike[str], *, create: bool = True) -> None:
+        """Open and migrate the database at `path`; a missing file is created only if `create`."""
         self.path = str(path)
-        if self.path != ":memory:":
+        target = self.path
+        if self.path != ":memory:" and create:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        elif self.path != ":memory:":
+            if not Path(self.path).is_file():
+                raise StoreError(
+                    "no dateline database here (nothing was created); store articles first "
+                    "with: dateline ingest PATH, or name an existing database with --db",
+                    path=self.path,
+                )
+            # mode=rw: never create the file, even if it vanished since the check above.
+            target = "file:" + urllib.parse.quote(os.path.abspath(self.path)) + "?mode=rw"
         try:
-            self.conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self.conn = sqlite3.connect(
+                target, timeout=30, isolation_level=None, uri=target.startswith("file:")
+            )
             self.conn.row_factory = sqlite3.Row
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
@@ -254,6 +267,71 @@ class Store:
         )
         return [dict(r) for r in rows]
 
+    # -- store state -------------------------------------------------------------------------
+
+    def link_due(self) -> str | None:
+        """Why the corpus links lag behind the articles (None: they do not).
+
+        "stored": articles changed and no link was asked for; otherwise the JSON settings of a
+        link run that started and did not finish.
+        """
+        row = self.conn.execute("SELECT value FROM store_meta WHERE key = 'link_due'").fetchone()
+        return None if row is None else str(row[0])
+
+    def set_link_due(self, value: str) -> None:
+        """Record that links lag ("stored") or that a link run starts (its settings as JSON).
+
+        A started run is never downgraded to "stored".
+        """
+        with self.transaction():
+            current = self.link_due()
+            if value == "stored" and current not in (None, "stored"):
+                return
+            self.conn.execute(
+                "INSERT INTO store_meta(key, value) VALUES ('link_due', ?)"
+                " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (value,),
+            )
+
+    def clear_link_due(self) -> None:
+        """Record that the links match the stored articles (the end of a link run)."""
+        self.conn.execute("DELETE FROM store_meta WHERE key = 'link_due'")
+
+    def integrity_problems(self) -> list[str]:
+        """What is wrong with the database ([] when it is sound).
+
+        SQLite's integrity and foreign-key checks, plus ids one table names and another lacks
+        (event -> entity, event or group -> article, mention -> entity).
+        """
+        problems = [
+            str(r[0])
+            for r in self.conn.execute("PRAGMA integrity_check")
+            if str(r[0]).lower() != "ok"
+        ]
+        problems += [
+            f"foreign key: {r[0]} row {r[1]} -> {r[2]}"
+            for r in self.conn.execute("PRAGMA foreign_key_check")
+        ]
+        dangling = {
+            "event participant -> entity": "SELECT DISTINCT entity_id FROM event_participants"
+            " WHERE entity_id NOT IN (SELECT id FROM entities)",
+            "event source -> article": "SELECT DISTINCT article_id FROM event_sources"
+            " WHERE article_id NOT IN (SELECT id FROM articles)",
+            "event source -> event": "SELECT DISTINCT event_id FROM event_sources"
+            " WHERE event_id NOT IN (SELECT id FROM event_records)",
+            "group member -> article": "SELECT DISTINCT article_id FROM group_members"
+            " WHERE article_id NOT IN (SELECT id FROM articles)",
+            "mention -> entity": "SELECT DISTINCT entity_id FROM mentions WHERE entity_id"
+            " IS NOT NULL AND entity_id NOT IN (SELECT id FROM entities)",
+            "article source -> article": "SELECT DISTINCT article_id FROM article_sources"
+            " WHERE article_id NOT IN (SELECT id FROM articles)",
+        }
+        for what, query in dangling.items():
+            ids = [str(r[0]) for r in self.conn.execute(query + " LIMIT 5")]
+            if ids:
+                problems.append(f"{what}: unknown id(s) {', '.join(ids)}")
+        return problems
+
     # -- errors ------------------------------------------------------------------------------
 
     def record_error(self, source_path: str, code: str, message: str) -> None:
@@ -326,6 +404,6 @@ def _article_from_row(row: sqlite3.Row, without: tuple[str, ...] = ()) -> Articl
     return from_dict(Article, data)
 
 
-def open_store(path: str | os.PathLike[str]) -> Store:
-    """Open the dateline database at `path` (created and migrated as needed)."""
-    return Store(path)
+def open_store(path: str | os.PathLike[str], *, create: bool = True) -> Store:
+    """Open the dateline database at `path` (migrated; created if missing only with `create`)."""
+    return Store(path, create=create)

@@ -57,6 +57,12 @@ def person_ids(store: Store) -> frozenset[str]:
     return frozenset(r[0] for r in rows)
 
 
+def entity_kinds(store: Store) -> dict[str, tuple[str, str | None]]:
+    """Each stored entity's kind and country (ISO 3166-1 alpha-3), by id."""
+    rows = store.conn.execute("SELECT id, kind, data FROM entities")
+    return {r[0]: (r[1], json.loads(r[2]).get("country")) for r in rows}
+
+
 def entity_view(store: Store, entity: Entity) -> dict[str, Any]:
     """An entity with how many mentions and articles point to it."""
     row = store.conn.execute(

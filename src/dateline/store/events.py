@@ -38,10 +38,13 @@ def replace_event_records(store: Store, records: Sequence[EventRecord]) -> None:
         )
 
 
-def load_event_records(store: Store, *, entity: str | None = None) -> list[EventRecord]:
+def load_event_records(
+    store: Store, *, entity: str | None = None, min_confidence: float = 0.0
+) -> list[EventRecord]:
     """Stored event records in time order (undated last), optionally those of one entity.
 
-    `entity` is an entity id, or a piece of an entity's name or alias (case-insensitive).
+    `entity` is an entity id, or a piece of an entity's name or alias (case-insensitive);
+    `min_confidence` keeps the records at least that confident.
     """
     if entity is None:
         rows = store.conn.execute("SELECT data FROM event_records").fetchall()
@@ -53,7 +56,8 @@ def load_event_records(store: Store, *, entity: str | None = None) -> list[Event
             f"WHERE entity_id IN ({marks}))",
             ids,
         ).fetchall()
-    return sorted((from_dict(EventRecord, json.loads(r[0])) for r in rows), key=record_order)
+    records = (from_dict(EventRecord, json.loads(r[0])) for r in rows)
+    return sorted((r for r in records if r.confidence >= min_confidence), key=record_order)
 
 
 def entity_ids(store: Store, entity: str) -> list[str]:

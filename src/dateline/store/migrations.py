@@ -129,4 +129,16 @@ MIGRATIONS: list[Migration] = [
     ),
     Migration("0900_feeds", FEEDS_SQL),
     Migration("0910_article_vectors", VECTORS_SQL),
+    Migration(
+        "0920_store_meta",
+        """
+        -- Facts about the store itself (key -> value). 'link_due' says the corpus-level
+        -- links are behind the articles: 'stored' (articles changed, no link asked for) or a
+        -- JSON object (a link run was started with these settings and has not finished).
+        CREATE TABLE store_meta (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        """,
+    ),
 ]

@@ -18,13 +18,14 @@ from dateline.store.entities import entity_view
 from dateline.store.overrides import apply_entity_overrides, merge_entities, split_entity
 from dateline.store.search import search, search_view
 from dateline.web import data
-from dateline.web.app import StoreDep, WriteDep
+from dateline.web.app import MAX_OFFSET, StoreDep, WriteDep
 from dateline.web.events import PLOVER_TYPES
 
 router = APIRouter(prefix="/api", tags=["api"])
 
 Limit = Annotated[int, Query(ge=1, le=500, description="page size (1-500)")]
-Offset = Annotated[int, Query(ge=0, description="items to skip")]
+# SQLite integers are 64-bit: a larger offset would be a server error, so it is a 422.
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="items to skip")]
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -135,7 +136,7 @@ def _ingest_paths(settings: Settings, paths: list[str]) -> dict[str, Any]:
     with open_store(settings.db_path) as store:
         report = ingest(paths, store=store, settings=settings)
         linked = None
-        if report.inserted or report.updated:
+        if report.inserted or report.updated or store.link_due():
             result = link_corpus(store, settings=settings)
             apply_entity_overrides(store)
             linked = {
@@ -154,6 +155,7 @@ def _ingest_paths(settings: Settings, paths: list[str]) -> dict[str, Any]:
             "skipped": report.skipped,
             "failed": report.failed,
             "errors": [str(e) for e in report.errors],
+            "warnings": [str(e) for e in report.warnings],
             "article_ids": report.article_ids,
             "link": linked,
         }

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
-from collections.abc import AsyncIterator
+import json
+import socket
+from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +32,7 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
+MAX_OFFSET = 1_000_000_000  # paging offsets above this are a 422 (SQLite integers are 64-bit)
 _NO_CSP = ("/docs", "/redoc")  # FastAPI's own documentation pages load their assets from a CDN
 
 
@@ -59,6 +62,163 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def served_hosts(host: str, allow_remote: bool, given: Iterable[str]) -> list[str]:
+    """Host names the server answers to besides loopback ones.
+
+    `given` (--allowed-host), and with remote access the listen address (for a wildcard
+    address, this machine's host names).
+    """
+    names = list(given)
+    if allow_remote and host.strip("[]") in ("0.0.0.0", "::", ""):
+        names += [socket.gethostname(), socket.getfqdn()]
+    elif allow_remote:
+        names.append(host)
+    return names
+
+
+def host_name(header: str) -> str:
+    """The host part of a Host header ("[::1]:8000" -> "::1"), lower-cased."""
+    value = header.strip().lower()
+    if value.startswith("["):
+        return value[1 : value.find("]")] if "]" in value else value[1:]
+    if value.count(":") == 1:
+        value = value.split(":", 1)[0]
+    return value.rstrip(".")
+
+
+def host_allowed(header: str | None, allowed: frozenset[str]) -> bool:
+    """Whether a request's Host header names this server: a loopback name or an allowed one.
+
+    A page on another site can make a browser send requests to a loopback server under its own
+    name (DNS rebinding); refusing every other Host keeps such pages from reading the corpus.
+    """
+    if not header:
+        return False
+    name = host_name(header)
+    return is_loopback(name) or name in allowed
+
+
+class Guard:
+    """ASGI middleware run before any route: allowed hosts, write token, upload size.
+
+    Each check answers before the request body is read: a request for another host name is
+    400, a write without the right bearer token 401 (403 when the server takes no writes),
+    and a body over the limit 413, from its Content-Length or while it streams in.
+    """
+
+    def __init__(
+        self, app: Any, *, allowed: frozenset[str], token: str | None, max_upload: int
+    ) -> None:
+        """Wrap `app` with the checks."""
+        self.app = app
+        self.allowed = allowed
+        self.token = token
+        self.max_upload = max_upload
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """Check one request, then hand it on (with its body counted) or answer it."""
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        if not host_allowed(headers.get("host"), self.allowed):
+            shown = (headers.get("host") or "")[:100]
+            await _answer(
+                send,
+                400,
+                f"host {shown!r} is not served here: use http://127.0.0.1 or a name given with "
+                "--allowed-host (this refusal protects against DNS rebinding)",
+            )
+            return
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        refusal = token_refusal(headers.get("authorization"), self.token)
+        if refusal is not None:
+            status, detail = refusal
+            extra = [(b"www-authenticate", b"Bearer")] if status == 401 else []
+            await _answer(send, status, detail, extra)
+            return
+        limit = self.max_upload if scope["path"] == "/api/ingest" else _MAX_FORM
+        declared = headers.get("content-length", "").strip()
+        if declared.isdigit() and int(declared) > limit:
+            await _answer(send, 413, _too_large(limit))
+            return
+        await _capped(self.app, scope, receive, send, limit)
+
+
+_MAX_FORM = 1 << 20  # a JSON body of a merge or split
+
+
+def _too_large(limit: int) -> str:
+    return f"request body over the {limit:,}-byte limit ([web] max_upload_bytes for uploads)"
+
+
+async def _capped(app: Any, scope: Any, receive: Any, send: Any, limit: int) -> None:
+    """Run `app`, cutting its request body off after `limit` bytes and answering 413.
+
+    Past the limit the app is told the client went away, so it stops reading (and spooling
+    to disk), and whatever it answers is replaced by the 413.
+    """
+    seen = 0
+    over = answered = False
+
+    async def counted() -> Any:
+        nonlocal seen, over
+        if over:
+            return {"type": "http.disconnect"}
+        message = await receive()
+        if message.get("type") == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                over = True
+                return {"type": "http.disconnect"}
+        return message
+
+    async def replaced(message: Any) -> None:
+        nonlocal answered
+        if not over:
+            await send(message)
+        elif not answered:
+            answered = True
+            await _answer(send, 413, _too_large(limit))
+
+    try:
+        await app(scope, counted, replaced)
+    except Exception:
+        if not over:
+            raise
+    if over and not answered:
+        await _answer(send, 413, _too_large(limit))
+
+
+async def _answer(send: Any, status: int, detail: str, extra: list[Any] | None = None) -> None:
+    body = json.dumps({"detail": detail}).encode()
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        (b"x-content-type-options", b"nosniff"),
+        *(extra or []),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def token_refusal(authorization: str | None, token: str | None) -> tuple[int, str] | None:
+    """Why a write is refused as (status, detail), or None when the bearer token is right.
+
+    403 when the server has no token (it takes no writes), 401 for a missing or wrong token;
+    a header with any bytes (non-ASCII included) is compared safely, never a server error.
+    """
+    if not token:
+        return 403, "writes are disabled: start the server with --token"
+    scheme, _, given = (authorization or "").partition(" ")
+    presented = given.strip().encode("utf-8", "surrogateescape")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(presented, token.encode()):
+        return 401, "missing or wrong bearer token"
+    return None
+
+
 async def get_store(request: Request) -> AsyncIterator[Store]:
     """Open a fresh store for one request and close it afterwards."""
     store = open_store(request.app.state.db_path)
@@ -72,14 +232,11 @@ def require_token(request: Request, authorization: str | None = Header(None)) ->
     """Allow a write only with `Authorization: Bearer <token>` matching the app's token."""
     from fastapi import HTTPException
 
-    token: str | None = request.app.state.token
-    if not token:
-        raise HTTPException(403, "writes are disabled: start the server with --token")
-    scheme, _, given = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip(), token):
-        raise HTTPException(
-            401, "missing or wrong bearer token", headers={"WWW-Authenticate": "Bearer"}
-        )
+    refusal = token_refusal(authorization, request.app.state.token)
+    if refusal is not None:
+        status, detail = refusal
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        raise HTTPException(status, detail, headers=headers)
 
 
 def _wants_json(request: Request) -> bool:
@@ -87,9 +244,16 @@ def _wants_json(request: Request) -> bool:
 
 
 def create_app(
-    db_path: str, *, token: str | None = None, settings: Settings | None = None
+    db_path: str,
+    *,
+    token: str | None = None,
+    settings: Settings | None = None,
+    allowed_hosts: Iterable[str] = (),
 ) -> FastAPI:
-    """Build the web app over the database at `db_path`; writes need `token` (None: no writes)."""
+    """Build the web app over the database at `db_path`; writes need `token` (None: no writes).
+
+    Requests must name a loopback host (localhost, 127.0.0.1, ::1) or one of `allowed_hosts`.
+    """
     from dateline.web import api, pages
 
     path = str(Path(db_path).expanduser().resolve())
@@ -142,7 +306,15 @@ def create_app(
             )
         return pages.error_page(request, exc.status_code, str(exc.detail))
 
+    async def out_of_range(request: Request, exc: Exception) -> Response:
+        # A number too large for SQLite (an id or count from the URL): the request's fault.
+        message = "a number in the request is out of range"
+        if _wants_json(request):
+            return JSONResponse({"detail": message}, status_code=422)
+        return pages.error_page(request, 422, message)
+
     app.add_exception_handler(NotFound, not_found)
+    app.add_exception_handler(OverflowError, out_of_range)
     app.add_exception_handler(BadFilter, unprocessable)
     app.add_exception_handler(OverrideError, unprocessable)
     app.add_exception_handler(RequestValidationError, invalid_request)
@@ -150,6 +322,13 @@ def create_app(
     app.include_router(api.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    web = app.state.settings.extra.get("web", {})
+    app.add_middleware(
+        Guard,
+        allowed=frozenset(host_name(h) for h in [*allowed_hosts, *web.get("allowed_hosts", [])]),
+        token=app.state.token,
+        max_upload=int(web.get("max_upload_bytes", 100_000_000)),
+    )
     return app
 
 

@@ -17,7 +17,7 @@ from jinja2 import Environment, PackageLoader
 from dateline.store import Store
 from dateline.store.search import search, search_view
 from dateline.web import data
-from dateline.web.app import StoreDep
+from dateline.web.app import MAX_OFFSET, StoreDep
 from dateline.web.events import PLOVER_TYPES, SOFT_ORIGINS, date_is_soft
 from dateline.web.highlight import Highlight, highlight, marked_snippet
 
@@ -145,7 +145,7 @@ async def entities_page(
     request: Request,
     name: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 200,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     store: Store = StoreDep,
 ) -> Response:
     """Entities with their spellings and mention counts."""
@@ -163,7 +163,7 @@ async def entity_page(request: Request, entity_id: str, store: Store = StoreDep)
 async def articles_page(
     request: Request,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     store: Store = StoreDep,
 ) -> Response:
     """A page of articles."""
@@ -202,7 +202,7 @@ async def claims_page(
     request: Request,
     speaker: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 200,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     store: Store = StoreDep,
 ) -> Response:
     """Attributed claims."""
@@ -223,7 +223,7 @@ async def search_page(
     request: Request,
     q: Annotated[str, Query(max_length=500)] = "",
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     store: Store = StoreDep,
 ) -> Response:
     """Search results with snippets and facets by outlet and year."""
