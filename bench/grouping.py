@@ -149,13 +149,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-ner", action="store_true", help="skip spaCy (clean + embed only)")
     parser.add_argument("--threshold", type=float, default=None, help="fixed same-event cut")
     parser.add_argument(
-        "--max-span-days", type=int, default=None, help="firm dates of one group (default 45)"
+        "--undated", type=float, default=None, help="fixed cut for undated joins (>= 0.65)"
+    )
+    parser.add_argument(
+        "--max-span-days", type=int, default=None, help="firm dates of one group (default 128)"
     )
     parser.add_argument("--fresh", action="store_true", help="ingest again, not from bench/out")
     args = parser.parse_args(argv)
     cfg = LinkSettings()
     if args.threshold is not None:
         cfg = replace(cfg, same_event=args.threshold)
+    if args.undated is not None:
+        cfg = replace(cfg, undated=args.undated)
     if args.max_span_days is not None:
         cfg = replace(cfg, max_span_days=args.max_span_days)
     corpus = args.data.parent.name

@@ -145,9 +145,11 @@ def test_mixed_corpus_keeps_the_samples_apart(
     seeds_in = [s for s in seeds_in if s]
     # {001, 002} are one group; 000, 003 and 004 share no same-event group with them.
     assert ["001", "002"] in seeds_in
+    # 000, 003 and 004 each report another main event (000 and 003: the same envoy in
+    # Damascus, a year apart); EXPECTED.md lets only 000's passing mention of a joint meeting
+    # link it to 004.
     for members in seeds_in:
-        if "001" in members or "002" in members:
-            assert not {"000", "003", "004"} & set(members), members
+        assert members in (["001", "002"], ["000", "004"]) or len(members) == 1, members
     # 003 and 004 stay undated; 002 takes 001's date and says so.
     assert seed["003"]["published"]["value"] is None
     assert seed["004"]["published"]["value"] is None

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from dateline.errors import ModelError
-from dateline.link.cluster import same_event_groups
+from dateline.link.cluster import TWIN_FLOOR, UNDATED_FLOOR, same_event_groups
 from dateline.link.features import all_features
 from dateline.link.pairs import FEATURES, PairContext, load_scorer, pair_vector
 from dateline.model import Article
@@ -47,7 +47,11 @@ def test_training_on_a_tiny_slice_writes_a_model_that_loads(
 def test_shipped_scorer_is_calibrated_on_the_samples(seed_articles: dict[str, Article]) -> None:
     scorer = load_scorer()
     assert 0.0 < scorer.threshold("same_event", -1) < 1.0
-    assert scorer.threshold("undated", -1) >= 0.8
+    # An undated group joins a dated one only on strong evidence: the design floor or above,
+    # and never below the ordinary cut.
+    assert scorer.threshold("undated", -1) >= UNDATED_FLOOR
+    assert scorer.threshold("undated", -1) >= scorer.threshold("same_event", -1)
+    assert scorer.threshold("date_from_twin", -1) >= TWIN_FLOOR
     groups = same_event_groups(list(seed_articles.values()))
     [group] = groups
     by_id = {a.id: n for n, a in seed_articles.items()}

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dateline.link.features import ArticleFeatures, all_features, all_keys
+from dateline.link.features import ArticleFeatures, all_features, all_keys, name_words
 from dateline.link.pairs import PairContext, PairScorer, load_scorer, score_pairs
 from dateline.model import Article, Group
 from dateline.readers._bytes import content_hash
@@ -55,7 +55,8 @@ class LinkSettings:
     date_gate_days: int = 7  # cross-lingual candidate pairs (link.crosslingual) only
 
 
-UNDATED_FLOOR = 0.8  # the least "strong evidence" for an undated article joining a dated group
+UNDATED_FLOOR = 0.65  # the least "strong evidence" for an undated group joining a dated one
+TWIN_FLOOR = 0.8  # the least probability with a twin an undated article takes a date from
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,8 +77,9 @@ def cuts(cfg: LinkSettings, scorer: PairScorer) -> Cuts:
         if cfg.date_from_twin is not None
         else scorer.threshold("date_from_twin", 0.8)
     )
-    # An undated article joins a dated group only on strong evidence: never below 0.8.
-    return Cuts(same, max(same, undated, UNDATED_FLOOR), max(twin, UNDATED_FLOOR))
+    # An undated article joins a dated group only on strong evidence (and `_covered`), and
+    # takes a twin's date only at a high probability with that twin.
+    return Cuts(same, max(same, undated, UNDATED_FLOOR), max(twin, TWIN_FLOOR))
 
 
 def candidate_pairs(
@@ -244,14 +246,24 @@ class Grouping:
     probability: dict[tuple[str, str], float]
 
 
-def same_event_grouping(
+@dataclass(slots=True)
+class ScoredCorpus:
+    """A corpus's grouping features and the probabilities of the pairs scored so far."""
+
+    ids: list[str]
+    ctx: PairContext
+    scorer: PairScorer
+    probability: dict[tuple[str, str], float]
+
+
+def score_corpus(
     articles: Sequence[Article],
     cfg: LinkSettings | None = None,
     extra_pairs: Mapping[tuple[str, str], float] | None = None,
     *,
     scorer: PairScorer | None = None,
-) -> Grouping:
-    """Group articles that report the same real-world event (singletons are not returned).
+) -> ScoredCorpus:
+    """Features of every article and the same-event probability of every candidate pair.
 
     `extra_pairs` are edges the pair scorer cannot see, such as articles in different
     languages (`dateline.link.crosslingual.crosslingual_pairs`: multilingual cosines at or
@@ -259,7 +271,6 @@ def same_event_grouping(
     """
     cfg = cfg or LinkSettings()
     scorer = scorer or load_scorer()
-    cut = cuts(cfg, scorer)
     docs = all_features(_with_embeddings(articles), entity_weight=cfg.entity_weight)
     ctx = PairContext.of(docs)
     for doc in docs:
@@ -270,18 +281,27 @@ def same_event_grouping(
         a, b = sorted(pair)
         if a in ctx.by_id and b in ctx.by_id:
             probability[(a, b)] = max(probability.get((a, b), 0.0), float(score))
+    return ScoredCorpus([d.id for d in docs], ctx, scorer, probability)
+
+
+def cluster_scored(scored: ScoredCorpus, cfg: LinkSettings | None = None) -> Grouping:
+    """Same-event groups of a scored corpus under `cfg`'s cuts (pairs scored on the way are
+    kept in `scored`, so clustering one corpus at several cuts scores each pair once)."""
+    cfg = cfg or LinkSettings()
+    ctx, probability = scored.ctx, scored.probability
+    cut = cuts(cfg, scored.scorer)
     # Components join candidate pairs at or above the cut; inside one, every pair is scored
     # (blocking finds who may belong together, the averages then see every pair).
     sim = {pair: p for pair, p in probability.items() if p >= cut.same_event}
     groups = []
-    for component in _bounded_components([d.id for d in docs], sim, cut.same_event):
+    for component in _bounded_components(scored.ids, sim, cut.same_event):
         if len(component) < 2:
             continue
         if len(component) > MAX_COMPONENT:
             clusters = [component]  # near-identical at every cut tried: kept whole
         else:
             ordered = sorted(component)
-            _score_within(ordered, probability, ctx, scorer)
+            _score_within(ordered, probability, ctx, scored.scorer)
             local = {
                 (a, b): probability.get((a, b), 0.0)
                 for i, a in enumerate(ordered)
@@ -297,15 +317,40 @@ def same_event_grouping(
     return Grouping(sorted(groups, key=lambda g: g.members), probability)
 
 
+def same_event_grouping(
+    articles: Sequence[Article],
+    cfg: LinkSettings | None = None,
+    extra_pairs: Mapping[tuple[str, str], float] | None = None,
+    *,
+    scorer: PairScorer | None = None,
+) -> Grouping:
+    """Group articles that report the same real-world event (singletons are not returned);
+    `extra_pairs` as in `score_corpus`."""
+    return cluster_scored(score_corpus(articles, cfg, extra_pairs, scorer=scorer), cfg)
+
+
 def _covered(ctx: PairContext, undated: list[str], dated: list[str]) -> bool:
     """Every name in each undated article's lead is named by some dated article.
 
     An undated article takes its date from the group it joins, so joining asks for more than
     a high probability: what its headline and first sentences name must be in the dated
-    reports too (a visit to Riyadh before Damascus is not the Damascus visit alone).
+    reports too (a visit to Riyadh before Damascus is not the Damascus visit alone). A name
+    counts as named when its key is among the dated articles' names, or when every word of it
+    (as written) is among their words: the parser tags one name differently in two reports
+    ("Mount Cook National Park" a place in one, not a name in the other; a driver's surname
+    a person here and an organisation there), and the guard is about the name, not the tag.
     """
     names = set().union(*(all_keys(ctx.by_id[d]) for d in dated))
-    return all(ctx.by_id[u].lead <= names for u in undated)
+    words: set[str] | None = None
+    for u in undated:
+        doc = ctx.by_id[u]
+        for key in doc.lead - names:
+            if words is None:
+                words = set().union(*(ctx.tfidf[d].keys() for d in dated))
+            written = name_words(doc, key)
+            if not written or not written <= words:
+                return False
+    return True
 
 
 def _score_within(

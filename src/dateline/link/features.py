@@ -85,7 +85,7 @@ def features(article: Article, *, entity_weight: float = 1.0) -> ArticleFeatures
     # Words in any script (Unicode letters); stop words of the article's language too.
     stop = _STOP if article.language == "en" else _STOP | stop_words(article.language)
     for word in _WORD.findall(strip_marks(article.text)):
-        w = word.lower().replace("’", "'").removesuffix("'s")
+        w = _term(word)
         if w not in stop and len(w) > 2:
             feats.terms[sys.intern(w)] += 1
     lead_end = lead_end_of(article)
@@ -167,6 +167,19 @@ def all_keys(doc: ArticleFeatures) -> set[str]:
     """Every typed name key of an article (as in `ArticleFeatures.lead`)."""
     keys = {"p:" + k for k in doc.people} | {"o:" + k for k in doc.orgs}
     return keys | {"c:" + k for k in doc.countries} | {"l:" + k for k in doc.places}
+
+
+def name_words(doc: ArticleFeatures, key: str) -> frozenset[str]:
+    """The words (as TF-IDF terms) of the name behind a typed key of `doc`, as written."""
+    kind, bare = key[:2], key[2:]
+    table = {"p:": doc.people, "o:": doc.orgs, "c:": doc.countries, "l:": doc.places}.get(kind)
+    text = table.get(bare, "") if table is not None else ""
+    return frozenset(_term(w) for w in _WORD.findall(strip_marks(text)) if len(w) > 2) - _STOP
+
+
+def _term(word: str) -> str:
+    """A word as a TF-IDF term (lower case, no possessive)."""
+    return word.lower().replace("’", "'").removesuffix("'s")
 
 
 def _is_year(number: str) -> bool:

@@ -34,6 +34,7 @@ from dateline.models import load_model_info
 
 FORMAT = 1
 MODEL_NAME = "grouping"
+SLICE = 20_000  # pairs scored at a time
 
 FEATURES = (
     "tfidf",  # cosine of TF-IDF vectors over content words and names
@@ -244,7 +245,10 @@ def score_pairs(
     pairs: Sequence[tuple[str, str]], ctx: PairContext, scorer: PairScorer
 ) -> np.ndarray:
     """Same-event probability of each pair of article ids."""
-    if not pairs:
-        return np.zeros(0)
-    rows = np.array([pair_vector(ctx.by_id[a], ctx.by_id[b], ctx) for a, b in pairs])
-    return scorer.probabilities(rows)
+    out = np.zeros(len(pairs))
+    # In slices, so the signal rows of millions of pairs are never all in memory at once.
+    for start in range(0, len(pairs), SLICE):
+        chunk = pairs[start : start + SLICE]
+        rows = np.array([pair_vector(ctx.by_id[a], ctx.by_id[b], ctx) for a, b in chunk])
+        out[start : start + len(chunk)] = scorer.probabilities(rows)
+    return out

@@ -23,17 +23,20 @@ import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from dateline.link.cluster import (
+    TWIN_FLOOR,
     UNDATED_FLOOR,
     LinkSettings,
+    ScoredCorpus,
     candidate_pairs,
-    same_event_grouping,
+    cluster_scored,
+    score_corpus,
 )
 from dateline.link.features import all_features
 from dateline.link.pairs import FEATURES, FORMAT, MODEL_NAME, PairContext, PairScorer, pair_vector
@@ -43,7 +46,8 @@ from dateline.readers.tabular import record_to_document
 from dateline.settings import load_settings
 from dateline.train._common import base_parser, fix_seeds, write_meta
 
-PRECISION = 0.955  # least mean B³ precision of the chosen cut (about 1 document in 22 misplaced)
+PRECISION = 0.98  # least mean B³ precision of the chosen cuts (about 1 document in 50 misplaced)
+JOIN_PRECISION = 0.95  # least share of undated joins to a dated group of the same event
 DATE_EDGES = (0.0, 2.0, 8.0, 32.0, 64.0, 128.0, 365.0)
 CORPUS = Path("ecbplus") / "docs.jsonl"
 
@@ -186,24 +190,53 @@ def roc_auc(scores: np.ndarray, labels: np.ndarray) -> float:
     return float((ranks[: len(pos)].sum() - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg)))
 
 
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """B³ of one clustering, and how many undated articles joined a dated group of their own
+    event (by the majority of its dated members) or of another."""
+
+    precision: float
+    recall: float
+    f1: float
+    joined_right: int = 0
+    joined_wrong: int = 0
+
+
+def outcome(scored: ScoredCorpus, gold: dict[str, str], cfg: LinkSettings) -> Outcome:
+    """B³ and undated joins of the real same-event clustering of a scored corpus under `cfg`."""
+    grouping = cluster_scored(scored, cfg)
+    label = {a: a for a in scored.ids}
+    right = wrong = 0
+    for group in grouping.groups:
+        dated = [m for m in group.members if scored.ctx.by_id[m].day is not None]
+        event = Counter(gold[m] for m in dated).most_common(1)[0][0] if dated else None
+        for member in group.members:
+            label[member] = group.id
+            if dated and scored.ctx.by_id[member].day is None:
+                right += gold[member] == event
+                wrong += gold[member] != event
+    return Outcome(*b_cubed(label, {a: gold[a] for a in label}), right, wrong)
+
+
 def cluster_f1(
     articles: Sequence[Article], gold: dict[str, str], cfg: LinkSettings, scorer: PairScorer
 ) -> tuple[float, float, float]:
     """B³ of the real same-event clustering under `cfg`."""
-    grouping = same_event_grouping(articles, cfg, scorer=scorer)
-    label = {a.id: a.id for a in articles}
-    for group in grouping.groups:
-        for member in group.members:
-            label[member] = group.id
-    return b_cubed(label, {a: gold[a] for a in label})
+    result = outcome(score_corpus(articles, cfg, scorer=scorer), gold, cfg)
+    return result.precision, result.recall, result.f1
 
 
-def twin_precision(
-    articles: Sequence[Article], gold: dict[str, str], scorer: PairScorer, cfg: LinkSettings
-) -> list[tuple[float, str, str]]:
-    """(probability, member, twin) of every undated member of a dated dev group."""
-    grouping = same_event_grouping(articles, cfg, scorer=scorer)
-    return [(p, m, t) for g in grouping.groups for m, t, p in g.twins]
+def twin_precision(scored: ScoredCorpus, cfg: LinkSettings) -> list[tuple[float, str, str]]:
+    """(probability, member, twin) of every undated member of a dated group."""
+    return [(p, m, t) for g in cluster_scored(scored, cfg).groups for m, t, p in g.twins]
+
+
+Cut = tuple[float, float]  # (same_event, undated)
+UNDATED_GRID = (UNDATED_FLOOR, 0.7, 0.75, 0.8, 0.85, 0.9)
+
+
+def _cfg(cut: Cut) -> LinkSettings:
+    return LinkSettings(same_event=cut[0], undated=cut[1])
 
 
 def fold_scores(
@@ -214,11 +247,11 @@ def fold_scores(
     text: np.ndarray,
     y: np.ndarray,
     scorer: PairScorer,
-    grid: Sequence[float],
+    grid: Sequence[Cut],
     l2: float,
     folds: int = 5,
-) -> list[tuple[int, list[tuple[float, float, float]]]]:
-    """B³ (P, R, F1) at each cut on each topic fold of train, from a model fitted on the
+) -> list[tuple[int, dict[Cut, Outcome]]]:
+    """Outcomes at each pair of cuts on each topic fold of train, from a model fitted on the
     other folds (with the full model's date term and dev calibration)."""
     topics = sorted(set(topic.values()), key=lambda t: (len(t), t))
     out = []
@@ -233,11 +266,36 @@ def fold_scores(
         weights[FEATURES.index("days")] = 0.0
         model = replace(scorer, mean=mean, scale=scale, weights=weights, bias=bias)
         part = [a for a in train if topic[a.id] in held]
-        scores = [
-            cluster_f1(part, gold, replace(LinkSettings(), same_event=c), model) for c in grid
-        ]
-        out.append((len(part), scores))
+        out.append((len(part), grid_outcomes(part, gold, model, grid)))
     return out
+
+
+def grid_outcomes(
+    articles: Sequence[Article], gold: dict[str, str], scorer: PairScorer, grid: Sequence[Cut]
+) -> dict[Cut, Outcome]:
+    """The outcome of clustering `articles` at every pair of cuts (each pair scored once)."""
+    scored = score_corpus(articles, LinkSettings(), scorer=scorer)
+    return {cut: outcome(scored, gold, _cfg(cut)) for cut in grid}
+
+
+def choose_cuts(
+    parts: Sequence[tuple[int, dict[Cut, Outcome]]], grid: Sequence[Cut]
+) -> tuple[Cut, dict[Cut, tuple[float, float, float]]]:
+    """The cuts with the best document-weighted mean B³ F1 among those whose mean B³
+    precision reaches PRECISION and whose undated joins are at least JOIN_PRECISION right
+    (pooled); with the mean (P, F1, join precision) of every pair of cuts."""
+    total = sum(n for n, _ in parts)
+    summary = {}
+    for cut in grid:
+        p = sum(n * o[cut].precision for n, o in parts) / total
+        f1 = sum(n * o[cut].f1 for n, o in parts) / total
+        right = sum(o[cut].joined_right for _, o in parts)
+        wrong = sum(o[cut].joined_wrong for _, o in parts)
+        summary[cut] = (p, f1, right / (right + wrong) if right + wrong else 1.0)
+    ok = [c for c in grid if summary[c][0] >= PRECISION and summary[c][2] >= JOIN_PRECISION]
+    # Ties go to the stricter cuts.
+    best = max(ok or list(grid), key=lambda c: (round(summary[c][1], 4), c[1], c[0]))
+    return best, summary
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -287,44 +345,44 @@ def main(argv: Sequence[str] | None = None) -> int:
         flush=True,
     )
 
-    # The cut: the best B³ F1 among cuts whose B³ precision reaches PRECISION, averaged over
-    # ECB+ dev and 5 topic folds of train (each fold scored by a model fitted without it),
-    # weighted by documents. Dev alone has 8 topics (one pair of look-alike events there
-    # moves its best cut from 0.3 to 0.6), and a wrong group costs an analyst more than a
-    # missed one: it merges events and dates articles that were never dated.
-    grid = [round(0.05 * i, 2) for i in range(2, 19)]
-    folds = fold_scores(train, train_gold, train_topic, pairs, text, y, scorer, grid, args.l2)
-    dev_scores = [cluster_f1(dev, dev_gold, replace(cfg, same_event=c), scorer) for c in grid]
-    weight = len(train) + len(dev)
-    total = [
-        tuple(
-            (sum(f[i][k] * n for n, f in folds) + dev_scores[i][k] * len(dev)) / weight
-            for k in range(3)
-        )
-        for i in range(len(grid))
+    # The cuts: the average-linkage cut and the stricter cut for an undated group joining a
+    # dated one, chosen together: the best B³ F1 among pairs whose B³ precision reaches
+    # PRECISION and whose undated joins are JOIN_PRECISION right, averaged over ECB+ dev and
+    # 5 topic folds of train (each fold scored by a model fitted without it), weighted by
+    # documents. Dev alone has 8 topics (one pair of look-alike events there moves its best
+    # cut from 0.3 to 0.6), and a wrong group costs an analyst more than a missed one: it
+    # merges events and dates articles that were never dated.
+    grid = [
+        (round(0.05 * i, 2), u)
+        for i in range(2, 19)
+        for u in UNDATED_GRID
+        if u >= round(0.05 * i, 2)
     ]
-    precise = [i for i, t in enumerate(total) if t[0] >= PRECISION] or list(range(len(grid)))
-    same = grid[max(precise, key=lambda i: (total[i][2], -i))]
-    shown = zip(grid, total, dev_scores, strict=True)
+    folds = fold_scores(train, train_gold, train_topic, pairs, text, y, scorer, grid, args.l2)
+    dev_scored = score_corpus(dev, cfg, scorer=scorer)
+    dev_scores = {c: outcome(dev_scored, dev_gold, _cfg(c)) for c in grid}
+    (same, undated), summary = choose_cuts([*folds, (len(dev), dev_scores)], grid)
     print(
-        "cut: mean B³ P/F1, dev F1: "
-        + ", ".join(f"{c} {t[0]:.3f}/{t[2]:.3f} {d[2]:.3f}" for c, t, d in shown)
+        "cuts (same-event, undated): mean B³ P/F1, join precision, dev F1: "
+        + ", ".join(
+            f"{c[0]}/{c[1]} {summary[c][0]:.3f}/{summary[c][1]:.3f} {summary[c][2]:.3f} "
+            f"{dev_scores[c].f1:.3f}"
+            for c in grid
+            if c[1] in (UNDATED_GRID[0], 0.8)
+        )
     )
-    undated = max(
-        (cluster_f1(dev, dev_gold, replace(cfg, same_event=same, undated=u), scorer)[2], -u, u)
-        for u in (UNDATED_FLOOR, 0.85, 0.9, 0.95)
-    )[2]
-    tuned = replace(cfg, same_event=same, undated=undated)
-    b3 = cluster_f1(dev, dev_gold, tuned, scorer)
+    tuned = _cfg((same, undated))
+    b3 = dev_scores[(same, undated)]
     print(
-        f"dev B³ P {b3[0]:.4f} R {b3[1]:.4f} F1 {b3[2]:.4f} (cut {same}, undated cut {undated})",
+        f"dev B³ P {b3.precision:.4f} R {b3.recall:.4f} F1 {b3.f1:.4f} (cut {same}, undated "
+        f"cut {undated}; undated joins {b3.joined_right} right, {b3.joined_wrong} wrong)",
         flush=True,
     )
-    # The lowest probability, at least the undated cut and 0.8 ("high"), at which 95% of the
-    # dates undated dev articles would take come from a true same-event twin.
-    twins = twin_precision(dev, dev_gold, scorer, tuned)
+    # The lowest probability, at least TWIN_FLOOR ("high"), at which 95% of the dates
+    # undated dev articles would take come from a true same-event twin.
+    twins = twin_precision(dev_scored, tuned)
     date_cut = 0.99
-    for cut in sorted({max(undated, 0.8)} | {c for c in (0.85, 0.9, 0.95) if c > undated}):
+    for cut in (TWIN_FLOOR, 0.85, 0.9, 0.95):
         chosen = [dev_gold[m] == dev_gold[t] for p, m, t in twins if p >= cut]
         if not chosen or sum(chosen) / len(chosen) >= 0.95:
             date_cut = cut
@@ -355,9 +413,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             "pairs": len(dev_pairs),
             "auc": round(auc, 4),
             "auc_within_topic": round(auc_topic, 4),
-            "b3_precision": round(b3[0], 4),
-            "b3_recall": round(b3[1], 4),
-            "b3_f1": round(b3[2], 4),
+            "b3_precision": round(b3.precision, 4),
+            "b3_recall": round(b3.recall, 4),
+            "b3_f1": round(b3.f1, 4),
+            "undated_joins_right": b3.joined_right,
+            "undated_joins_wrong": b3.joined_wrong,
             "twin_dates": len(dated_right),
             "twin_dates_right": sum(dated_right),
         },
