@@ -166,12 +166,7 @@ class PoliteClient:
                         path=current,
                     )
                     return Fetched(url, current, error=error, transient=True)
-            headers = {"Accept": accept}
-            if validators is not None and current == url:
-                if validators.etag:
-                    headers["If-None-Match"] = validators.etag
-                if validators.last_modified:
-                    headers["If-Modified-Since"] = validators.last_modified
+            headers = _request_headers(accept, validators if current == url else None)
             result = await self._with_retries(url, current, headers)
             if result.error is not None or result.status not in REDIRECT_STATUSES:
                 return result
@@ -319,12 +314,7 @@ class PoliteClient:
         current = url
         result: Fetched | None = None
         for _hop in range(6):  # RFC 9309: follow at least five redirects
-            headers = {"Accept": "text/plain"}
-            if validators is not None and current == url:
-                if validators.etag:
-                    headers["If-None-Match"] = validators.etag
-                if validators.last_modified:
-                    headers["If-Modified-Since"] = validators.last_modified
+            headers = _request_headers("text/plain", validators if current == url else None)
             result = await self._with_retries(url, current, headers)
             if result.status in REDIRECT_STATUSES and result.location:
                 current = urljoin(current, result.location)
@@ -397,3 +387,14 @@ def retry_after(value: str | None) -> float | None:
 
 def _iso(epoch: float) -> str:
     return dt.datetime.fromtimestamp(epoch, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _request_headers(accept: str, validators: Validators | None) -> dict[str, str]:
+    """Headers for a request, conditional on the stored ETag and Last-Modified when given."""
+    headers = {"Accept": accept}
+    if validators is not None:
+        if validators.etag:
+            headers["If-None-Match"] = validators.etag
+        if validators.last_modified:
+            headers["If-Modified-Since"] = validators.last_modified
+    return headers

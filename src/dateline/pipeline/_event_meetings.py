@@ -46,7 +46,7 @@ def attach_meeting_people(view: Any, doc: Any, events: list[Event]) -> list[Even
         event = events[target]
         taken = {(p.start, p.end) for p in (*event.actors, *event.recipients, *event.attendees)}
         extra = [m for m in attendees if (m.start, m.end) not in taken]
-        events[target] = replace(event, attendees=event.attendees + _parts(extra))
+        events[target] = replace(event, attendees=event.attendees + participants_of(extra))
     events = _multilateral_agents(view, doc, events)
     return events
 
@@ -95,7 +95,8 @@ def _label(article: Any, part: Participant) -> str | None:
     return None
 
 
-def _parts(mentions: list[Mention]) -> tuple[Participant, ...]:
+def participants_of(mentions: list[Mention]) -> tuple[Participant, ...]:
+    """Return one participant per distinct mention span, in mention order."""
     seen: set[tuple[int, int]] = set()
     out = []
     for m in mentions:

@@ -29,7 +29,7 @@ from dateline.pipeline._timex_rules import (
     day,
     month_value,
     rule,
-    shift_months,
+    shift_unit,
     week_value,
     weekday_date,
 )
@@ -157,17 +157,7 @@ def _anaphoric(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolv
         if unit != "day":
             return "TIME", f"{base}T{PARTS_OF_DAY[unit]}", "time", True
         return "DATE", base, "day", True
-    if unit == "week":
-        return "DATE", week_value(anchor + dt.timedelta(weeks=delta)), "week", True
-    if unit == "weekend":
-        return "DATE", week_value(anchor + dt.timedelta(weeks=delta)) + "-WE", "week", True
-    if unit == "month":
-        return "DATE", month_value(*shift_months(anchor.year, anchor.month, delta)), "month", True
-    if unit == "year":
-        return "DATE", f"{anchor.year + delta:04d}", "year", True
-    if unit == "decade":
-        return "DATE", f"{anchor.year // 10 + delta:03d}", "decade", True
-    return "DATE", f"{anchor.year + delta:04d}-{SEASONS[unit]}", "season", True
+    return shift_unit(anchor, unit, delta)
 
 
 @rule(

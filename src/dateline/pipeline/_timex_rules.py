@@ -483,6 +483,11 @@ def _calendar_unit(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Re
         return ("DURATION", code, "unknown", False) if code else None
     if anchor is None:
         return "DATE", "XXXX", "unknown", True
+    return shift_unit(anchor, unit, delta)
+
+
+def shift_unit(anchor: dt.date, unit: str, delta: int) -> Resolved:
+    """Return the calendar unit (week, month, year, season ...) `delta` units from `anchor`."""
     if unit == "week":
         return "DATE", week_value(anchor + dt.timedelta(weeks=delta)), "week", True
     if unit == "weekend":
@@ -495,8 +500,7 @@ def _calendar_unit(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Re
         return "DATE", f"{(anchor.year // 10 + delta):03d}", "decade", True
     if unit == "century":
         return "DATE", f"{(anchor.year // 100 + delta):02d}", "unknown", True
-    season = SEASONS[unit]
-    return "DATE", f"{anchor.year + delta:04d}-{season}", "season", True
+    return "DATE", f"{anchor.year + delta:04d}-{SEASONS[unit]}", "season", True
 
 
 @rule(
@@ -700,7 +704,7 @@ def _weekend(m: re.Match[str], anchor: dt.date | None, tense: Tense) -> Resolved
     delta = {"last": -1, "next": 1}.get(which, 0)
     if which in ("the", "that"):
         delta = -1 if tense == "past" and anchor.weekday() < 5 else 0
-    return "DATE", week_value(anchor + dt.timedelta(weeks=delta)) + "-WE", "week", True
+    return shift_unit(anchor, "weekend", delta)
 
 
 def _easter(year: int) -> dt.date:

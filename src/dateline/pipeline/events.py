@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from dateline.model import Article, DateInfo, Event, Mention, Participant, Span
+from dateline.model import Article, DateInfo, Event, Mention, Span
 from dateline.pipeline import Stage
 from dateline.pipeline._event_features import is_candidate, sentence_context, trigger_features
 from dateline.pipeline._event_lexicon import (
@@ -43,6 +43,7 @@ from dateline.pipeline._event_lexicon import (
     _match,
     lexicon,
 )
+from dateline.pipeline._event_meetings import participants_of
 from dateline.pipeline._event_model import LABEL_NONE, Verdict, load_event_model
 from dateline.pipeline._event_speech import (
     Speech,
@@ -294,16 +295,6 @@ def _common_party(tokens: list[Any]) -> list[Mention]:
     return []
 
 
-def _participants(mentions: list[Mention]) -> tuple[Participant, ...]:
-    seen: set[tuple[int, int]] = set()
-    out = []
-    for m in mentions:
-        if (m.start, m.end) not in seen:
-            seen.add((m.start, m.end))
-            out.append(Participant(m.start, m.end, m.entity_id))
-    return tuple(out)
-
-
 @dataclass(slots=True)
 class _Found:
     """An event being built, with the trigger token and how it was found."""
@@ -524,8 +515,8 @@ def _event_at(
         mode=mode,
         cameo=rule.cameo if rule is not None and rule.type == type_ else _CAMEO.get(type_),
         trigger=Span(token.idx, token.idx + len(token.text)),
-        actors=_participants(actors),
-        recipients=_participants([m for m in recipients if m not in actors]),
+        actors=participants_of(actors),
+        recipients=participants_of([m for m in recipients if m not in actors]),
         place=event_place(article, token, sent),
         date=date,
         date_ref=date_ref,
@@ -685,8 +676,8 @@ def _reported(
                         mode="allege",
                         cameo="112",
                         trigger=Span(speech.verb.idx, speech.verb.idx + len(speech.verb.text)),
-                        actors=_participants(speakers),
-                        recipients=_participants([m for m in accused if m not in speakers]),
+                        actors=participants_of(speakers),
+                        recipients=participants_of([m for m in accused if m not in speakers]),
                         date=date,
                         date_ref=date_ref,
                         confidence=round(confidence, 4),
@@ -702,7 +693,7 @@ def _reported(
                 # a promise, a threat or a refusal told by its speaker: saying it is the act
                 out.append(
                     _Found(
-                        replace(f.event, said_by=_participants(speakers)),
+                        replace(f.event, said_by=participants_of(speakers)),
                         f.token,
                         f.speech,
                         stated=True,
@@ -715,7 +706,7 @@ def _reported(
                 continue  # a hostile act without a named agent: the statement's content
             out.append(
                 _Found(
-                    replace(f.event, mode="allege", said_by=_participants(speakers)),
+                    replace(f.event, mode="allege", said_by=participants_of(speakers)),
                     f.token,
                     f.speech,
                 )

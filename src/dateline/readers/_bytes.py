@@ -129,8 +129,8 @@ def content_hash(data: bytes | str) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def decode(data: bytes, where: str) -> str:
-    """Decode input bytes to text, refusing binary data and undecodable text with clear errors."""
+def _refuse_or_utf16(data: bytes, where: str) -> str | None:
+    """Refuse empty input and known binary signatures; decode text with a UTF-16 byte mark."""
     if not data.strip():
         raise EmptyInput("file is empty", path=where)
     for magic, what in _MAGIC:
@@ -141,6 +141,14 @@ def decode(data: bytes, where: str) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise DecodeError(f"broken UTF-16 text: {exc.reason}", path=where) from exc
+    return None
+
+
+def decode(data: bytes, where: str) -> str:
+    """Decode input bytes to text, refusing binary data and undecodable text with clear errors."""
+    utf16 = _refuse_or_utf16(data, where)
+    if utf16 is not None:
+        return utf16
     if b"\x00" in data[:8192]:
         raise BinaryInput("file contains NUL bytes: binary data, not text", path=where)
     try:
@@ -184,16 +192,9 @@ def decode_records(data: bytes, where: str) -> str:
     (UTF-8, else legacy cp1252 text); a line that is neither keeps its bad bytes as lone
     surrogates and a NUL byte stays, so `record_problem` refuses just the records holding them.
     """
-    if not data.strip():
-        raise EmptyInput("file is empty", path=where)
-    for magic, what in _MAGIC:
-        if data.startswith(magic):
-            raise BinaryInput(f"file is {what}, not text", path=where)
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise DecodeError(f"broken UTF-16 text: {exc.reason}", path=where) from exc
+    utf16 = _refuse_or_utf16(data, where)
+    if utf16 is not None:
+        return utf16
     if _mostly_binary(data[:65536]):
         raise BinaryInput("file is mostly control bytes: binary data, not text", path=where)
     try:
