@@ -121,6 +121,7 @@ class Quote:
     speaker: Span | None = None  # the person/organisation mention the source resolves to
     speaker_label: str | None = None  # PERSON or ORG
     fragments: tuple[Span, ...] = ()  # further content pieces ("...," he said. "...")
+    origin: str = "rules"  # what found it: "model" (the trained attribution model) or "rules"
 
 
 @dataclass(frozen=True, slots=True)

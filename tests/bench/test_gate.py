@@ -72,19 +72,22 @@ def test_a_bench_that_cannot_run_fails_the_gate_by_name(tmp_path: Path) -> None:
 def test_emptied_speech_lexicon_fails_the_gate_naming_bench_figure_and_floor(
     tmp_path: Path, corpora_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The real quotes bench, on the first texts of the gate's own subset, lexicon on and off."""
+    """The real quotes bench, on the first texts of the gate's own subset, stage on and off:
+    the attribution model finding nothing and the rules' speech-verb lexicon emptied."""
+    import dateline.pipeline._attribution_rules as quote_rules
     import dateline.pipeline.quotes as quotes_stage
 
     bench = gated("quotes")
     few = ("--limit", "6")  # after the gate's own --sample: 6 texts of its subset
     intact = run(bench, in_process=True, extra=few, out=tmp_path / "intact")
-    monkeypatch.setattr(quotes_stage, "CUE_VERBS", frozenset())
+    monkeypatch.setattr(quotes_stage, "model_quotes", lambda doc: [])
+    monkeypatch.setattr(quote_rules, "CUE_VERBS", frozenset())
     broken = run(bench, in_process=True, extra=few, out=tmp_path / "broken")
     assert intact.error is None and broken.error is None
     cue_before = figure_at(intact.figures, "exact.cue")
     cue_after = figure_at(broken.figures, "exact.cue")
     assert cue_before is not None and cue_after is not None
-    assert cue_after < cue_before - 15  # the lexicon carries most cues
+    assert cue_after < cue_before - 15  # the model and the lexicon carry the cues
     failures = check(bench, broken)
     cue = next(f for f in failures if f.startswith("quotes: exact.cue = "))
     assert f"exact.cue = {cue_after:g} is below its floor {bench.floors['exact.cue']:g}" in cue

@@ -752,7 +752,10 @@ def _accused(
             names = _heads(view.article, _mentions_in(view.article, agent, _PARTY_LABELS))
         else:
             names = view.heads_of(_roles(token)[0])
-        new = [m for m in names if m not in accused and m not in speech.speakers]
+        end = token.idx + len(token.text)
+        # A party is never the trigger word itself (the tagger may call "Destroyed" a name).
+        itself = [m for m in names if m.start < end and token.idx < m.end]
+        new = [m for m in names if m not in accused + itself and m not in speech.speakers]
         if new:
             accused.extend(new)
             if found is not None:

@@ -1,56 +1,34 @@
 """Quotes stage: attributed speech (source, cue, content), direct or indirect, with the speaker.
 
-Rules over the spaCy parse, tolerant of real newsroom quoting (curly or straight marks,
-unbalanced or paragraph-spanning quotes):
-1. a speech or cognition verb from our lexicon with a clausal complement ("X stressed that
-   ..."), its subject as source; a verb with no subject of its own ("..., explaining that")
-   borrows the subject of the verb it hangs from;
-2. a quotation next to a cue clause ("“...,” said X", "X said: “...”"), with a second
-   quotation after the cue clause in the same paragraph kept as a further fragment;
-3. "according to X" with the rest of the clause as content;
-4. "expressed (his) confidence/hope/concern in/that ...".
-The source is then resolved to a person or organisation mention of the article (through
-pronouns and roles such as "the Syrian president"); never to a place.
+A cascade, each step one line below:
+1. the trained attribution model (`dateline/models/attribution`, `_attribution.py`) tags
+   cues, sources and contents on the parse and ties them together (origin "model");
+2. the rules over the parse (`_attribution_rules.py`) add what the model left out: an
+   attribution whose cue and content touch nothing the model found (origin "rules");
+   ``[quotes] rules = "fallback"`` (default), ``"off"`` or ``"only"`` (no model);
+3. the source: the subject of the cue's verb in the parse when it has one (a participle
+   without a subject takes the source of the attribution before it in the sentence), else
+   the model's span;
+4. direct or indirect: direct when the content is a quotation, unless the quotation itself
+   shows it is the writer's paraphrase (see `is_direct`);
+5. the source resolved to a person or organisation mention of the article (through pronouns
+   and roles such as "the Syrian president"); never to a place.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import replace
 from typing import Any
 
+from dateline.errors import ConfigError
 from dateline.model import Article, Mention, Quote, Span
 from dateline.pipeline import Stage
+from dateline.pipeline._attribution_rules import cue_subject, quoted_spans, rule_quotes
 from dateline.settings import Settings
 
-# Speech and cognition verbs (lemmas) that introduce reported content in news.
-CUE_VERBS = frozenset(
-    (
-        "say tell add note stress affirm confirm explain warn accuse deny claim insist argue "
-        "state announce declare report reveal acknowledge admit assert emphasize emphasise "
-        "point indicate suggest believe think hope expect fear predict promise pledge vow urge "
-        "call demand ask question mention reiterate underline underscore highlight agree "
-        "disclose maintain contend allege charge complain concede recall write describe "
-        "estimate conclude stipulate believe consider doubt know feel recommend propose reply "
-        "respond answer continue observe remark comment caution threaten announce assure "
-        "explain boast brag predict forecast testify tweet show find cite see worry "
-    ).split()
-)
-# Verbs of intention whose "to ..." complement is reported content ("wants to ...").
-INTENT_VERBS = frozenset(
-    (
-        "want plan intend seek aim wish vow promise pledge threaten refuse decline offer hope "
-        "expect "
-    ).split()
-)
-_SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
-_CONTENT_DEPS = ("ccomp", "xcomp", "parataxis")
-_EXPRESS_VERBS = frozenset({"express", "voice", "reiterate", "convey"})
-_EXPRESS_OBJECTS = frozenset(
-    {"confidence", "hope", "concern", "regret", "support", "readiness", "satisfaction",
-     "belief", "conviction", "opposition", "willingness", "desire", "wish", "fear"}
-)  # fmt: skip
+__all__ = ["extract_quotes", "is_direct", "quoted_spans", "resolve_speaker"]
+
 _PRONOUNS = {
     "he": "PERSON",
     "she": "PERSON",
@@ -62,318 +40,6 @@ _PRONOUNS = {
     "i": "PERSON",
 }
 _SPEAKER_LABELS = ("PERSON", "ORG", "NORP")
-_OPEN = '“"«„‘'
-_CLOSE = '”"»“’'
-_QUOTE_RE = re.compile(
-    r"(?:[“\"«„]|''|``)((?:(?!''|``)[^“”\"«»„\n]){2,})(?:[”\"»]|''|$|(?=\n))", re.MULTILINE
-)
-
-
-def quoted_spans(text: str) -> list[Span]:
-    """Find quotations (marks included); an unclosed quote runs to the paragraph's end."""
-    spans = []
-    for m in _QUOTE_RE.finditer(text):
-        end = m.end()
-        if text[m.end() - 1 : m.end()] not in _CLOSE + "'":
-            # Unbalanced: stop at the end of the paragraph, not the article.
-            para_end = text.find("\n", m.start())
-            end = len(text) if para_end == -1 else para_end
-        content = text[m.start() : end].rstrip()
-        if len(content.split()) >= 2:
-            spans.append(Span(m.start(), m.start() + len(content)))
-    return spans
-
-
-def _span_of(tokens: list[Any]) -> Span | None:
-    tokens = [t for t in tokens if not t.is_space]
-    if not tokens:
-        return None
-    start = min(t.idx for t in tokens)
-    end = max(t.idx + len(t.text) for t in tokens)
-    return Span(start, end)
-
-
-def _trim(text: str, span: Span | None, drop_lead: tuple[str, ...] = ()) -> Span | None:
-    """Shrink a span past surrounding punctuation, spaces and leading words like "that"."""
-    if span is None:
-        return None
-    start, end = span.start, span.end
-    while start < end and (text[start].isspace() or text[start] in ",;:-–—"):
-        start += 1
-    for word in drop_lead:
-        if text[start : start + len(word) + 1].lower() == word + " ":
-            start += len(word) + 1
-    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:-–—."):
-        end -= 1
-    return Span(start, end) if end > start else None
-
-
-def _subject(verb: Any) -> Any | None:
-    """Return the subject token of a verb, borrowing from the governing verb when it has none."""
-    if verb.tag_ == "VBG" and not any(c.dep_ in _SUBJECT_DEPS for c in verb.children):
-        # "X stressed that ..., explaining that ...": the participle speaks for the speaker of
-        # the cue before it in the sentence, whatever the parser attached it to.
-        for earlier in reversed(list(verb.sent[: verb.i - verb.sent.start])):
-            if earlier.lemma_.lower() in CUE_VERBS and earlier.tag_ != "VBG":
-                subject = _subject(earlier)
-                if subject is not None:
-                    return subject
-    node = verb
-    for _ in range(4):
-        for child in node.children:
-            if child.dep_ in _SUBJECT_DEPS:
-                return child
-            if child.dep_ == "agent":
-                objects = [c for c in child.children if c.dep_ == "pobj"]
-                if objects:
-                    return objects[0]
-        if node.dep_ in ("advcl", "conj", "xcomp") and node.head is not node:
-            node = node.head
-            continue
-        break
-    return None
-
-
-def _source_span(subject: Any) -> Span | None:
-    # The whole noun phrase, without a relative clause that follows it.
-    tokens = [t for t in subject.subtree if not (t.dep_ == "relcl" or t.head.dep_ == "relcl")]
-    return _span_of(tokens)
-
-
-def _cue_span(verb: Any) -> Span:
-    parts = [verb] + [c for c in verb.children if c.dep_ in ("prt", "neg") and c.i > verb.i]
-    span = _span_of(parts)
-    assert span is not None
-    return span
-
-
-def _indirect(doc: Any, text: str) -> list[Quote]:
-    quotes = []
-    for verb in doc:
-        lemma = verb.lemma_.lower()
-        if verb.pos_ not in ("VERB", "AUX") or lemma not in CUE_VERBS | INTENT_VERBS:
-            continue
-        if lemma in INTENT_VERBS and lemma not in CUE_VERBS:
-            xcomps = [c for c in verb.children if c.dep_ == "xcomp"]
-            subject = _subject(verb)
-            content = _trim(text, _span_of(list(xcomps[0].subtree))) if xcomps else None
-            if content is not None and subject is not None:
-                quotes.append(
-                    Quote(
-                        content=content,
-                        source=_trim(text, _source_span(subject)),
-                        cue=_cue_span(verb),
-                    )
-                )
-            continue
-        complement = [c for c in verb.children if c.dep_ in ("ccomp",)]
-        if not complement and verb.lemma_.lower() in ("tell", "ask", "urge", "call"):
-            complement = [c for c in verb.children if c.dep_ == "xcomp"]
-        if not complement and verb.lemma_.lower() in ("call", "push", "argue"):
-            # "called for an investigation": the object of "for" is what was asked.
-            fors = [c for c in verb.children if c.dep_ == "prep" and c.lower_ == "for"]
-            complement = [c for f in fors for c in f.children if c.dep_ == "pobj"]
-        if not complement and verb.dep_ == "parataxis" and lemma in CUE_VERBS:
-            # "The museum, Mr. Obama said, would make visitors ...": the sentence around the
-            # parenthetical cue clause is the content, in up to two pieces.
-            subject = _subject(verb)
-            inside = _span_of(list(verb.subtree))
-            if subject is None or inside is None:
-                continue
-            sent = verb.sent
-            pieces = [
-                _trim(text, Span(sent.start_char, inside.start)),
-                _trim(text, Span(inside.end, sent.end_char)),
-            ]
-            parts = [p for p in pieces if p is not None and len(text[p.start : p.end]) > 2]
-            if parts:
-                quotes.append(
-                    Quote(
-                        content=parts[0],
-                        source=_trim(text, _source_span(subject)),
-                        cue=_cue_span(verb),
-                        direct=_is_quoted(text, parts[0]),
-                        fragments=tuple(parts[1:]),
-                    )
-                )
-            continue
-        if not complement:
-            continue
-        content = _trim(text, _span_of(list(complement[0].subtree)))
-        subject = _subject(verb)
-        if content is None or subject is None:
-            continue
-        quotes.append(
-            Quote(
-                content=content,
-                source=_trim(text, _source_span(subject)),
-                cue=_cue_span(verb),
-                direct=_is_quoted(text, content),
-            )
-        )
-    return quotes
-
-
-def _expressed(doc: Any, text: str) -> list[Quote]:
-    quotes = []
-    for verb in doc:
-        if verb.lemma_.lower() not in _EXPRESS_VERBS:
-            continue
-        objects = [
-            c for c in verb.children if c.dep_ == "dobj" and c.lemma_.lower() in _EXPRESS_OBJECTS
-        ]
-        if not objects:
-            continue
-        obj = objects[0]
-        rest = [c for c in obj.children if c.dep_ in ("prep", "acl", "ccomp") and c.i > obj.i]
-        rest += [c for c in verb.children if c.dep_ in ("ccomp",) and c.i > obj.i]
-        subject = _subject(verb)
-        if not rest or subject is None:
-            continue
-        content = _trim(text, _span_of(list(rest[0].subtree)), ("that", "in", "about", "for"))
-        cue = _span_of([verb, *[t for t in obj.subtree if t.i <= obj.i]])
-        if content is None or cue is None:
-            continue
-        quotes.append(Quote(content=content, source=_trim(text, _source_span(subject)), cue=cue))
-    return quotes
-
-
-def _according_to(doc: Any, text: str) -> list[Quote]:
-    quotes = []
-    for token in doc:
-        if (
-            token.lower_ != "according"
-            or token.i + 1 >= len(doc)
-            or doc[token.i + 1].lower_ != "to"
-        ):
-            continue
-        to = doc[token.i + 1]
-        objects = [c for c in to.children if c.dep_ == "pobj"] or [
-            c for c in token.children if c.dep_ == "pobj"
-        ]
-        if not objects:
-            continue
-        source = _trim(text, _span_of(list(objects[0].subtree)))
-        if source is None or not _credible_source(objects[0]):
-            continue  # "according to their interests": a manner, not a source
-        sent = token.sent
-        pp_start, pp_end = token.idx, source.end
-        if pp_start - sent.start_char < sent.end_char - pp_end:
-            rest = Span(pp_end, sent.end_char)
-        else:
-            rest = Span(sent.start_char, pp_start)
-        content = _trim(text, rest)
-        if content is None or len(text[content.start : content.end].split()) < 3:
-            continue
-        quotes.append(
-            Quote(content=content, source=source, cue=Span(token.idx, to.idx + len(to.text)))
-        )
-    return quotes
-
-
-_SOURCE_NOUNS = frozenset(
-    (
-        "official source statement report witness figure data estimate survey poll study "
-        "ministry police spokesman spokeswoman spokesperson agency government authority "
-        "document analyst expert observer resident activist diplomat medium newspaper record "
-        "count tally researcher organizer organiser aide adviser advisor person people member "
-        "lawmaker officer commander minister president leader "
-    ).split()
-)
-
-
-def _credible_source(head: Any) -> bool:
-    """Say whether the object of "according to" can be a source (someone, or a document)."""
-    if head.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or head.pos_ == "PROPN":
-        return True
-    return head.lemma_.lower() in _SOURCE_NOUNS
-
-
-_TWEET = re.compile(
-    r"^(?P<content>[^\n]{8,}?)\s*(?P<cue>[―—])\s*(?P<source>[^()\n]{2,60}?\(@\w+\))", re.MULTILINE
-)
-_COLON = re.compile(
-    r"^(?P<source>[A-Z][^:\n]{1,60}?)(?P<cue>:)\s+(?P<content>\S[^\n]{8,})$", re.MULTILINE
-)
-
-
-def _from_match(m: re.Match[str]) -> Quote:
-    """A direct quote from a match with named groups source, cue and content."""
-    return Quote(
-        content=Span(m.start("content"), m.end("content")),
-        source=Span(m.start("source"), m.end("source")),
-        cue=Span(m.start("cue"), m.end("cue")),
-        direct=True,
-    )
-
-
-def _signatures(article: Article, text: str) -> list[Quote]:
-    """Embedded posts ("... ― Name (@handle)") and "Name: statement" lines."""
-    quotes = [_from_match(m) for m in _TWEET.finditer(text)]
-    names = {(x.start, x.end) for x in article.mentions if x.label in ("PERSON", "ORG")}
-    quotes += [
-        _from_match(m)
-        for m in _COLON.finditer(text)
-        if (m.start("source"), m.end("source")) in names
-    ]
-    return quotes
-
-
-def _is_quoted(text: str, span: Span) -> bool:
-    inner = re.sub(r"^that\s+", "", text[span.start : span.end])
-    return bool(inner) and (inner[0] in _OPEN or inner.startswith(("''", "``")))
-
-
-def _direct(doc: Any, text: str, taken: list[Quote]) -> list[Quote]:
-    """Attach quotations that no clausal cue covered to the nearest cue clause beside them."""
-    token_starts = [t.idx for t in doc]
-    covered = [(q.content.start, q.content.end) for q in taken]
-    quotes: list[Quote] = []
-    spans = quoted_spans(text)
-    for i, span in enumerate(spans):
-        if any(s < span.end and span.start < e for s, e in covered):
-            continue
-        verb = _cue_near(doc, text, token_starts, span)
-        if verb is None:
-            continue
-        subject = _subject(verb)
-        if subject is None:
-            continue
-        fragments: tuple[Span, ...] = ()
-        # "“...,” said X. “...”": the next quotation in the same paragraph continues it.
-        if i + 1 < len(spans) and verb.idx > span.end:
-            nxt = spans[i + 1]
-            between = text[verb.idx : nxt.start]
-            if "\n" not in between and len(between) < 80:
-                fragments = (nxt,)
-                covered.append((nxt.start, nxt.end))
-        quotes.append(
-            Quote(
-                content=span,
-                source=_trim(text, _source_span(subject)),
-                cue=_cue_span(verb),
-                direct=True,
-                fragments=fragments,
-            )
-        )
-    return quotes
-
-
-def _cue_near(doc: Any, text: str, starts: list[int], span: Span) -> Any | None:
-    """Find a cue verb in the short stretch right after or right before a quotation."""
-    after = text[span.end : span.end + 60]
-    before_start = max(0, span.start - 80)
-    windows = [(span.end, span.end + len(after.split("\n")[0]))]
-    line_start = text.rfind("\n", 0, span.start) + 1
-    windows.append((max(before_start, line_start), span.start))
-    for lo, hi in windows:
-        i = bisect_right(starts, lo)
-        while i < len(doc) and doc[i].idx < hi:
-            token = doc[i]
-            if token.lemma_.lower() in CUE_VERBS and token.pos_ in ("VERB", "AUX"):
-                return token
-            i += 1
-    return None
 
 
 def resolve_speaker(article: Article, source: Span | None, cue: Span | None) -> Mention | None:
@@ -410,12 +76,104 @@ def resolve_speaker(article: Article, source: Span | None, cue: Span | None) -> 
     head = words[-1] if words else ""
     if len(words) <= 6 and words and words[0] in ("the", "this", "that"):
         for mention in reversed(before):
-            if mention.label != "PERSON":
-                continue
-            left = text[max(0, mention.start - 80) : mention.end].lower()
-            if head and head in left:
+            if mention.label == "PERSON" and head and head in _titles(text, mention):
                 return mention
     return None
+
+
+def _titles(text: str, mention: Mention) -> list[str]:
+    """Words that title a person where named: "President X", "X, the special envoy"."""
+    left = re.split(r"[.!?;,\n]", text[max(0, mention.start - 60) : mention.start])[-1]
+    words: list[str] = []
+    for word in reversed(re.findall(r"[\w-]+", left)):
+        if not word[0].isupper():
+            break  # "after meeting Saudi Crown Prince X": the capitalised run titles X
+        words.append(word.lower())
+    after = re.match(r",\s+(?:the|a|an)\s+([^,.;\n]*)", text[mention.end : mention.end + 100])
+    if after:
+        words += re.findall(r"[\w-]+", after.group(1).lower())
+    return words
+
+
+RULE_MODES = ("fallback", "off", "only")
+_OPENERS = ("“", '"', "«", "„", "‘", "''", "``")
+# The writer's own reporting clause inside the marks: "“..., indicating that the US ...”".
+_FRAMING = re.compile(
+    r"\b(?:indicating|noting|adding|explaining|stressing|pointing out|saying|stating|"
+    r"asserting|affirming|confirming|emphasi[sz]ing|underlining|stressing)\s+that\b",
+    re.IGNORECASE,
+)
+_THIRD_PERSON = re.compile(r"\b(?:he|his|him|she|her|hers)\b", re.IGNORECASE)
+_FIRST_PERSON = re.compile(r"\b(?:I|[Mm]e|[Mm]y|[Mm]ine|[Ww]e|[Uu]s|[Oo]ur|[Oo]urs)\b")
+
+
+def is_direct(text: str, content: Span, fragments: tuple[Span, ...] = ()) -> bool:
+    """Say whether a content is direct speech: a quotation the speaker's own words fill.
+
+    Quotation marks alone are not enough in translated or wire copy. Inside marks that follow
+    "that", a speaker who is "he" or "his country" to himself (and never "I" or "we") is being
+    paraphrased, and so is a quotation that carries the writer's own "indicating that ...".
+    """
+    inner = text[content.start : content.end]
+    lead = re.match(r"(?:that\s+)?", inner)
+    rest = inner[lead.end() if lead else 0 :]
+    if not rest.startswith(_OPENERS):
+        return False
+    quoted = " ".join(text[p.start : p.end] for p in (content, *fragments))
+    if _FRAMING.search(quoted):
+        return False
+    before = text[max(0, content.start - 6) : content.start].lower()
+    after_that = bool(lead and lead.group()) or before.rstrip().endswith("that")
+    return not (after_that and _THIRD_PERSON.search(quoted) and not _FIRST_PERSON.search(quoted))
+
+
+def _rule_mode(settings: Settings) -> str:
+    mode = str(settings.extra.get("quotes", {}).get("rules", "fallback"))
+    if mode not in RULE_MODES:
+        raise ConfigError(f"[quotes] rules must be one of {', '.join(RULE_MODES)}; got {mode!r}")
+    return mode
+
+
+def model_quotes(doc: Any) -> list[Quote]:
+    """Attributions the trained model finds in a parsed Doc (origin "model")."""
+    from dateline.pipeline._attribution import load_attribution_model
+
+    quotes = []
+    for found in load_attribution_model().find(doc):
+        if not found.content:
+            continue  # a cue with nothing said is no statement
+        quotes.append(
+            Quote(
+                content=found.content[0],
+                source=found.source,
+                cue=found.cue,
+                fragments=found.content[1:],
+                origin="model",
+            )
+        )
+    return quotes
+
+
+def _sentence_of(doc: Any, char: int) -> int:
+    """The first token of the sentence holding a character offset."""
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    if span is None or len(span) == 0 or not doc.has_annotation("SENT_START"):
+        return 0
+    return int(span[0].sent.start)
+
+
+def _touches(a: Span | None, b: Span | None) -> bool:
+    return a is not None and b is not None and a.start < b.end and b.start < a.end
+
+
+def _left_out(rule: Quote, found: list[Quote]) -> bool:
+    """Say whether a rule attribution touches nothing the model found."""
+    mine = (rule.cue, rule.content, *rule.fragments)
+    for quote in found:
+        theirs = (quote.cue, quote.content, quote.source, *quote.fragments)
+        if any(_touches(a, b) for a in mine for b in theirs):
+            return False
+    return True
 
 
 def extract_quotes(article: Article, *, settings: Settings) -> Article:
@@ -426,18 +184,31 @@ def extract_quotes(article: Article, *, settings: Settings) -> Article:
 
         doc = nlp_for(settings)(article.text)
     text = article.text
-    found = _indirect(doc, text) + _expressed(doc, text) + _according_to(doc, text)
-    found += _signatures(article, text)
-    found = _drop_nested(found)
-    found += _direct(doc, text, found)
-    spans = quoted_spans(text)
-    found = [_complete_quotation(text, q, spans) for q in found]
-    pieces = {(f.start, f.end) for q in found for f in q.fragments}
-    found = [q for q in found if (q.content.start, q.content.end) not in pieces]
+    mode = _rule_mode(settings)
+    # 1. the model; 2. the rules where it found nothing (or alone, when asked).
+    found = [] if mode == "only" else model_quotes(doc)
+    if mode != "off":
+        rules = rule_quotes(article, doc)
+        found += rules if mode == "only" else [q for q in rules if _left_out(q, found)]
     quotes: list[Quote] = []
+    last: tuple[int, Span] | None = None  # sentence and source of the latest model quote
     for quote in sorted(found, key=lambda q: (q.content.start, q.cue.start if q.cue else 0)):
         if quotes and quotes[-1].content.start == quote.content.start:
-            continue  # two cues parsed onto one content: the first cue owns it
+            continue  # two cues on one content: the first cue owns it
+        # 3. the source; 4. direct or indirect; 5. the speaker.
+        if quote.origin == "model" and quote.cue is not None:
+            subject, own = cue_subject(doc, text, quote.cue)
+            sentence = _sentence_of(doc, quote.cue.start)
+            if not own and last is not None and last[0] == sentence:
+                # "X stressed that ..., explaining that ...": the participle's speaker is the
+                # source of the attribution before it in the sentence.
+                subject = last[1]
+            # The parse's subject first, the tagged span where it has none (PolNeAR dev,
+            # source exact F1: 68.4; the tagged span first 68.0, the tagged span alone 63.3).
+            quote = replace(quote, source=subject or quote.source)
+            if quote.source is not None:
+                last = (sentence, quote.source)
+        quote = replace(quote, direct=is_direct(text, quote.content, quote.fragments))
         speaker = resolve_speaker(article, quote.source, quote.cue)
         if speaker is not None:
             quote = replace(
@@ -445,49 +216,6 @@ def extract_quotes(article: Article, *, settings: Settings) -> Article:
             )
         quotes.append(quote)
     return replace(article, quotes=tuple(quotes))
-
-
-def _complete_quotation(text: str, quote: Quote, spans: list[Span]) -> Quote:
-    """Give a quoted content its closing mark, and a second quotation after the cue clause.
-
-    "“A,” said X. “B.”" is one attribution with two content pieces; the parse alone
-    stops A before its comma and closing mark.
-    """
-    content = quote.content
-    lead = re.match(r"(?:that\s+)?", text[content.start : content.end])
-    first = content.start + (lead.end() if lead else 0)
-    for i, span in enumerate(spans):
-        if span.start <= first < span.end:
-            content = Span(min(span.start, content.start), max(span.end, content.end))
-            quote = replace(quote, content=content, direct=True)
-            cue = quote.cue
-            if (
-                cue is not None
-                and cue.start >= span.end
-                and not quote.fragments
-                and i + 1 < len(spans)
-            ):
-                nxt = spans[i + 1]
-                between = text[cue.end : nxt.start]
-                if "\n" not in between and len(between) < 60 and not re.search(r"[“\"]", between):
-                    quote = replace(quote, fragments=(nxt,))
-            break
-    return quote
-
-
-def _drop_nested(quotes: list[Quote]) -> list[Quote]:
-    """Keep one attribution per content: an outer one absorbs a cue found inside its content."""
-    quotes.sort(key=lambda q: (q.content.start, -(q.content.end - q.content.start)))
-    kept: list[Quote] = []
-    for quote in quotes:
-        if quote.cue is None:
-            continue
-        inside = any(
-            k.content.start <= quote.cue.start and quote.cue.end <= k.content.end for k in kept
-        )
-        if not inside:
-            kept.append(quote)
-    return kept
 
 
 STAGE = Stage(
