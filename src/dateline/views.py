@@ -9,7 +9,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from dateline.languages import language_name, stage_report
-from dateline.model import Article, DateInfo, EventRecord, Evidence, Quantity, Span, to_dict
+from dateline.model import Article, DateInfo, EventRecord, Quantity, Span, to_dict
 
 if TYPE_CHECKING:
     from dateline.store import Store
@@ -166,75 +166,190 @@ def event_view(article: Article, event: Any) -> dict[str, Any]:
 
 def event_record_view(store: Store, record: EventRecord) -> dict[str, Any]:
     """Render a merged event: participants by name, and every source with its evidence."""
-    places = {record.place} | {v for f, v in record.alternatives if f == "place"}
-    people = {*record.actors, *record.recipients, *record.attendees, *record.said_by}
-    names = _entities_by_id(store, (people | places) - {None})
+    return event_records_view(store, [to_dict(record)])[0]
 
-    def who(ids: tuple[str, ...]) -> list[dict[str, Any]]:
-        return [names.get(i, {"id": i, "name": i, "kind": "OTHER"}) for i in ids]
 
-    by_article: dict[str, list[Evidence]] = {}
-    for evidence in record.sources:
-        by_article.setdefault(evidence.article_id, []).append(evidence)
+def event_records_view(
+    store: Store, records: list[dict[str, Any]], *, evidence: bool = True
+) -> list[dict[str, Any]]:
+    """Render a page of merged events (as stored dicts) in four queries.
+
+    Each view has the record's participants by name, its sources (title, outlet, URL, date
+    and, with `evidence`, each evidence span's text), confidence, a short snippet and the
+    days its date covers.
+    """
+    from dateline.store.read import article_briefs, entity_briefs, evidence_texts
+    from dateline.store.read_events import event_snippets
+
+    ids: set[str] = set()
+    for record in records:
+        for role in ("actors", "recipients", "attendees", "said_by"):
+            ids.update(record.get(role) or ())
+        ids.update(v for f, v in record.get("alternatives") or () if f == "place")
+        if record.get("place"):
+            ids.add(record["place"])
+    names = entity_briefs(store, ids)
+    articles = article_briefs(store, {s["article_id"] for r in records for s in r["sources"]})
+    spans = [(s["article_id"], s["start"], s["end"]) for r in records for s in r["sources"]]
+    texts = evidence_texts(store, spans) if evidence else {}
+    extra = event_snippets(store, [r["id"] for r in records])
+    return [_record_view(r, names, articles, texts, extra.get(r["id"], {})) for r in records]
+
+
+def _date(value: dict[str, Any] | None) -> dict[str, Any]:
+    value = value or {}
+    view = {
+        "value": value.get("value"),
+        "origin": value.get("origin", "unknown"),
+        "granularity": value.get("granularity", "unknown"),
+    }
+    if value.get("twin_id"):
+        view["twin_id"] = value["twin_id"]
+    return view
+
+
+def _record_view(
+    record: dict[str, Any],
+    names: dict[str, dict[str, Any]],
+    articles: dict[str, dict[str, Any]],
+    texts: dict[tuple[str, int, int], str],
+    extra: dict[str, Any],
+) -> dict[str, Any]:
+    def who(ids: list[str] | None) -> list[dict[str, Any]]:
+        return [names.get(i, {"id": i, "name": i, "kind": "OTHER"}) for i in ids or ()]
+
+    by_article: dict[str, list[dict[str, Any]]] = {}
+    for evidence in record["sources"]:
+        by_article.setdefault(evidence["article_id"], []).append(evidence)
     sources = []
     for article_id, spans in by_article.items():
-        row = store.conn.execute(
-            "SELECT title, outlet, url, published, published_origin, published_granularity, "
-            "twin_id, text FROM articles WHERE id = ?",
-            (article_id,),
-        ).fetchone()
+        row = articles.get(article_id)
         if row is None:
             continue
-        published = DateInfo(row[3], row[4], row[5], row[6])
+        published = {
+            "value": row["published"],
+            "origin": row["published_origin"],
+            "granularity": row["published_granularity"],
+            "twin_id": row["twin_id"],
+        }
         sources.append(
             {
                 "article_id": article_id,
-                "title": row[0],
-                "outlet": row[1],
-                "url": row[2],
-                "published": date_view(published),
+                "title": row["title"],
+                "outlet": row["outlet"],
+                "url": row["url"],
+                "published": _date(published),
                 "evidence": [
-                    {"start": e.start, "end": e.end, "text": row[7][e.start : e.end]} for e in spans
+                    {"start": e["start"], "end": e["end"]}
+                    | ({"text": texts[(article_id, e["start"], e["end"])]} if texts else {})
+                    for e in spans
                 ],
             }
         )
     alternatives = [
         {"field": f, "value": names.get(v, {"id": v, "name": v}) if f == "place" else v}
-        for f, v in record.alternatives
+        for f, v in record.get("alternatives") or ()
     ]
+    place = record.get("place")
     return {
-        "id": record.id,
-        "type": record.type,
-        "mode": record.mode,
-        "cameo": record.cameo,
-        "date": date_view(record.date),
-        "place": names.get(record.place) if record.place else None,
-        "actors": who(record.actors),
-        "recipients": who(record.recipients),
-        "attendees": who(record.attendees),
-        "said_by": who(record.said_by),
-        "confidence": record.confidence,
+        "id": record["id"],
+        "type": record["type"],
+        "mode": record.get("mode"),
+        "cameo": record.get("cameo"),
+        "date": _date(record.get("date")),
+        "place": names.get(place) if place else None,
+        "actors": who(record.get("actors")),
+        "recipients": who(record.get("recipients")),
+        "attendees": who(record.get("attendees")),
+        "said_by": who(record.get("said_by")),
+        "confidence": record.get("confidence", 1.0),
         "sources": sources,
         "source_count": len(sources),
         "alternatives": alternatives,
+        "snippet": extra.get("snippet"),
+        "parties": extra.get("parties", 0),
+        "date_start": extra.get("date_start"),
+        "date_end": extra.get("date_end"),
     }
 
 
-def _entities_by_id(store: Store, ids: set[str | None]) -> dict[str, dict[str, Any]]:
-    """Short views of entities by id: id, name, kind, country, sector."""
-    if not ids:
-        return {}
-    wanted = sorted(i for i in ids if i)
-    marks = ",".join("?" * len(wanted))
-    rows = store.conn.execute(f"SELECT data FROM entities WHERE id IN ({marks})", wanted).fetchall()
-    out = {}
+def claim_rows_view(store: Store, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Render stored claim rows as `claim_view` does, plus article title and date.
+
+    Evidence texts come in one query; numbers are cut from the content they lie in.
+    """
+    from dateline.store.read import evidence_texts
+
+    spans = [
+        (r["article_id"], r["evidence_start"], r["evidence_end"])
+        for r in rows
+        if r["evidence_start"] is not None
+    ]
+    texts = evidence_texts(store, spans)
+    out = []
     for row in rows:
-        data = json.loads(row[0])
-        out[data["id"]] = {
-            "id": data["id"],
-            "name": data["name"],
-            "kind": data["kind"],
-            "country": data.get("country"),
-            "sector": data.get("sector"),
-        }
+        claim = json.loads(row["data"])
+        content, start = row["content"], row["content_start"]
+
+        def part(span: dict[str, int] | None, text: str | None) -> dict[str, Any] | None:
+            if span is None:
+                return None
+            return {"text": text, "start": span["start"], "end": span["end"]}
+
+        quantities = []
+        for q in claim.get("quantities", []):
+            inside = start <= q["start"] and q["end"] <= row["content_end"]
+            text = content[q["start"] - start : q["end"] - start] if inside else None
+            quantities.append({"text": text} | q)
+        evidence = claim.get("evidence")
+        out.append(
+            {
+                "speaker": part(claim.get("speaker"), row["speaker"]),
+                "cue": part(claim.get("cue"), row["cue"]),
+                "content": part(claim.get("content"), content),
+                "evidence": part(
+                    evidence,
+                    texts.get((row["article_id"], row["evidence_start"], row["evidence_end"])),
+                ),
+                "direct": bool(row["direct"]),
+                "quantities": quantities,
+                "stance": list(claim.get("stance", [])),
+                "article_id": row["article_id"],
+                "notes": [{"kind": n["kind"], "text": n["text"]} for n in _notes(row)],
+                "article_title": row["article_title"],
+                "published": row["published"],
+                "speaker_entity_id": row["speaker_entity_id"],
+            }
+        )
     return out
+
+
+def _notes(row: dict[str, Any]) -> list[dict[str, Any]]:
+    notes = row.get("notes")
+    return json.loads(notes) if isinstance(notes, str) else list(notes or [])
+
+
+def article_row_view(row: dict[str, Any]) -> dict[str, Any]:
+    """Render a stored article summary row as `article_summary` renders an article."""
+    archived = row.get("archived")
+    language = row.get("language") or "en"
+    return {
+        "id": row["id"],
+        "source_path": row["source_path"],
+        "title": row["title"],
+        "byline": row.get("byline"),
+        "outlet": row["outlet"],
+        "url": row["url"],
+        "published": date_view(
+            DateInfo(
+                row["published"],
+                row["published_origin"],
+                row["published_granularity"],
+                row["twin_id"],
+            )
+        ),
+        "notes": [{"kind": n["kind"], "text": n["text"]} for n in _notes(row)],
+        "language": language,
+        "language_name": language_name(language),
+        "archived": json.loads(archived) if isinstance(archived, str) else archived,
+    }

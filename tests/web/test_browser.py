@@ -13,6 +13,7 @@ import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -114,7 +115,7 @@ def test_timeline_in_date_order(page: Any, base_url: str) -> None:
     )
     assert dates and dates == sorted(dates)
     assert "2020-10-29" in dates and "2021-11-17" in dates
-    assert page.locator("ul.undated li").count() > 0
+    assert page.locator("li.undated-head ~ li.tl-event:not([data-date])").count() > 0
     soft = page.locator(".date-soft").first
     assert soft.evaluate("e => getComputedStyle(e).borderStyle") == "dashed"
     assert page.errors == [] and page.dialogs == []
@@ -124,7 +125,7 @@ def test_timeline_in_date_order(page: Any, base_url: str) -> None:
 def test_event_page_lists_both_sources(page: Any, base_url: str, ids: dict[str, str]) -> None:
     events = _api(
         base_url, "/api/events", entity="Lavrentiev", date_from="2020-10-29", date_to="2020-10-29"
-    )
+    )["items"]
     meeting = next(e for e in events if any("Assad" in p["name"] for p in e["recipients"]))
     page.goto(f"{base_url}/timeline")
     page.locator(f'a.ev-link[href="/events/{meeting["id"]}"]').click()
@@ -159,3 +160,114 @@ def test_hostile_article_does_not_run(page: Any, base_url: str, hostile_id: str)
     page.wait_for_timeout(300)
     assert page.dialogs == []
     assert page.errors == []
+
+
+# -- time, place and network views ------------------------------------------------------------
+
+
+def _bars(page: Any) -> list[dict[str, Any]]:
+    return page.locator("#tl-chart rect.bar").evaluate_all(
+        "els => els.map(e => ({x: +e.getAttribute('x'), start: e.dataset.start,"
+        " end: e.dataset.end, count: +e.dataset.count}))"
+    )
+
+
+def test_time_axis_is_proportional_and_a_bar_filters(page: Any, base_url: str) -> None:
+    page.goto(f"{base_url}/timeline")
+    bars = _bars(page)
+    assert len(bars) >= 2
+    first, last = bars[0], bars[-1]
+    days = (date.fromisoformat(last["start"]) - date.fromisoformat(first["start"])).days
+    chart = page.locator("#tl-chart")
+    span_days = int(chart.get_attribute("data-days"))
+    width = float(chart.get_attribute("data-right")) - float(chart.get_attribute("data-left"))
+    # x is proportional to time: the gap between two bars is their days apart on the scale.
+    assert abs((last["x"] - first["x"]) - days / span_days * width) < 1.0
+    assert page.locator("#tl-chart .tick-label").count() >= 3
+    _screenshot(page, "timeline-axis.png")
+    target = max(bars, key=lambda b: b["count"])
+    page.locator(f'#tl-chart rect.bar[data-start="{target["start"]}"]').click()
+    page.wait_for_url("**date_from=**")
+    assert f"date_from={target['start']}" in page.url and f"date_to={target['end']}" in page.url
+    dates = page.locator("li.tl-event").evaluate_all("els => els.map(e => e.dataset.date)")
+    assert dates and all(d and target["start"][:4] <= d[:10] for d in dates)
+    assert page.locator("li.tl-event").count() >= target["count"]
+    assert page.errors == [] and page.dialogs == []
+    _screenshot(page, "timeline-bar-filter.png")
+
+
+def test_brushing_the_histogram_chooses_dates(page: Any, base_url: str) -> None:
+    page.goto(f"{base_url}/timeline?type=CONSULT")
+    box = page.locator("#tl-chart").bounding_box()
+    y = box["y"] + box["height"] * 0.1
+    page.mouse.move(box["x"] + box["width"] * 0.55, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.75, y, steps=5)
+    page.mouse.move(box["x"] + box["width"] * 0.97, y, steps=5)
+    page.mouse.up()
+    page.wait_for_url("**date_to=**")
+    query = urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)
+    assert query["type"] == ["CONSULT"]  # the other filters are kept
+    start, end = date.fromisoformat(query["date_from"][0]), date.fromisoformat(query["date_to"][0])
+    assert start < end
+    dates = page.locator("li.tl-event[data-date]").evaluate_all(
+        "els => els.map(e => e.dataset.date)"
+    )
+    for value in dates:  # every dated row overlaps the brushed range
+        assert value[:4] >= str(start.year - 1) and value[:4] <= str(end.year)
+    assert page.errors == []
+
+
+def test_map_places_events_over_country_outlines(page: Any, base_url: str) -> None:
+    page.goto(f"{base_url}/map")
+    damascus = page.locator("#map circle.event-pt[data-place]").filter(
+        has=page.locator("title", has_text="Damascus")
+    )
+    assert damascus.count() == 1
+    cx, cy = float(damascus.get_attribute("cx")), float(damascus.get_attribute("cy"))
+    assert 36.0 < cx < 36.5 and -34.0 < cy < -33.0  # x = longitude, y = -latitude
+    outlines = page.evaluate(
+        "fetch('/map/basemap.svg').then(r => r.text()).then(t => [t.length, t.includes('c-SYR')])"
+    )
+    assert outlines[0] > 100_000 and outlines[1]
+    loaded = page.locator("#map image").evaluate("e => e.getBBox().width")
+    assert loaded == 360
+    assert page.locator("#map").bounding_box()["width"] > 600
+    _screenshot(page, "map.png")
+    damascus.click()
+    page.wait_for_url("**/timeline?place=**")
+    assert page.locator("li.tl-event .place").first.inner_text() == "in Damascus"
+    assert page.errors == []
+
+
+def test_actor_network_links_participants(page: Any, base_url: str) -> None:
+    page.goto(f"{base_url}/network")
+    assert page.locator("#network circle.node").count() >= 4
+    assert page.locator("#network line.edge").count() >= 3
+    labels = page.locator("#network .node-labels text").evaluate_all(
+        "els => els.map(e => e.textContent)"
+    )
+    assert "Alexander Lavrentiev" in labels and "Bashar Al-Assad" in labels
+    _screenshot(page, "network.png")
+    node = page.locator("#network a").filter(
+        has=page.locator("title", has_text="Alexander Lavrentiev")
+    )
+    node.first.click()
+    page.wait_for_url("**/entities/**")
+    assert page.locator("h1").inner_text().startswith("Alexander Lavrentiev")
+    assert page.errors == []
+
+
+def test_api_docs_render_offline_under_the_policy(page: Any, base_url: str) -> None:
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "Refused" in m.text else None)
+    external: list[str] = []
+    page.on(
+        "request",
+        lambda r: external.append(r.url) if not r.url.startswith(base_url) else None,
+    )
+    page.goto(f"{base_url}/docs")
+    page.locator(".opblock").first.wait_for(timeout=20_000)
+    assert page.locator(".opblock").count() >= 15
+    assert refused == [] and external == []
+    _screenshot(page, "docs.png")

@@ -15,7 +15,7 @@ def _meeting_id(client: TestClient) -> str:
     events = client.get(
         "/api/events",
         params={"entity": "Lavrentiev", "date_from": "2020-10-29", "date_to": "2020-10-29"},
-    ).json()
+    ).json()["items"]
     return next(e["id"] for e in events if any("Assad" in p["name"] for p in e["recipients"]))
 
 
@@ -43,7 +43,7 @@ def test_autoescape_is_on_for_every_template() -> None:
 
 def test_timeline_page(client: TestClient) -> None:
     html = client.get("/timeline").text
-    dates = re.findall(r'<li class="tl-event (?:firm|soft)" data-date="([^"]+)"', html)
+    dates = re.findall(r'<li class="tl-event (?:firm|soft)[^"]*" data-date="([^"]+)"', html)
     assert dates and dates == sorted(dates)
     assert "2020-10-29" in dates and "2021-11-17" in dates
     assert "Undated events" in html
@@ -141,8 +141,11 @@ def test_hostile_article_is_shown_as_text(client: TestClient, hostile_id: str) -
     assert "<img" not in html.lower()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "&lt;img src=x onerror=&#34;alert(2)&#34;&gt;" in html
-    for page in ("/search?q=alert", "/articles", "/claims", "/timeline"):
+    for page in ("/search?q=alert", "/articles", "/claims", "/map", "/network"):
         assert "<script" not in client.get(page).text.lower()
+    # The timeline loads our own brushing script, and no other.
+    timeline = client.get("/timeline", params={"actor": "alert"}).text.lower()
+    assert re.findall(r"<script[^>]*>", timeline) == ['<script src="/static/timeline.js" defer>']
 
 
 def test_highlight_escapes_every_piece() -> None:

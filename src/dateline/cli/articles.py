@@ -2,34 +2,34 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
 from dateline.cli.app import (
     ConfigOption,
+    CsvOption,
     DbOption,
     JsonOption,
+    LimitOption,
     app,
+    emit,
     fail,
+    one_format,
+    print_json,
+    print_json_lines,
     settings_from,
     store_from,
 )
 from dateline.errors import DatelineError
-from dateline.ingest import IngestReport, check_parts, ingest
-from dateline.readers import iter_files
-from dateline.readers._bytes import check_regular, open_regular
-from dateline.views import article_summary, article_view
 
+if TYPE_CHECKING:
+    from rich.console import Console
 
-def _print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    from dateline.ingest import IngestReport
+
+_print_json = print_json
 
 
 @app.command("ingest")
@@ -56,6 +56,18 @@ def ingest_command(
     ] = None,
 ) -> None:
     """Read, clean, annotate and store articles, then group them; bad files are skipped."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    from dateline.ingest import check_parts, ingest
+    from dateline.readers import iter_files
+
     settings = settings_from(db, config)
     err = Console(stderr=True)
     try:
@@ -139,6 +151,8 @@ def _expected_documents(files: list[Path], max_bytes: int) -> int | None:
     of CSV (a quoted field over several lines makes this an overestimate); WARC files are
     not counted ahead (None), so the bar then shows the count and rate without an ETA.
     """
+    from dateline.readers._bytes import check_regular, open_regular
+
     total = 0
     for path in files:
         name = path.name.lower()
@@ -159,33 +173,43 @@ def _expected_documents(files: list[Path], max_bytes: int) -> int | None:
 
 
 @app.command("articles")
-def articles_command(db: DbOption = None, as_json: JsonOption = False) -> None:
+def articles_command(
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    as_csv: CsvOption = False,
+    limit: LimitOption = None,
+) -> None:
     """List stored articles (with --json: every article with its clean text and annotations)."""
+    one_format(as_json, as_csv)
     settings = settings_from(db)
     with store_from(settings) as store:
-        articles = list(store.iter_articles())
-    if as_json:
-        _print_json([article_view(a) for a in articles])
-        return
-    table = Table()
-    for name in ("id", "published", "origin"):
-        table.add_column(name, no_wrap=True)
-    table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=70)
-    table.add_column("source", no_wrap=True, overflow="ellipsis", max_width=30)
-    for article in articles:
-        row = article_summary(article)
-        title = row["title"] or "(untitled) " + article.text[:80].replace("\n", " ")
-        table.add_row(
-            article.id,
-            row["published"]["value"] or "-",
-            row["published"]["origin"],
-            title,
-            Path(article.source_path).name,
-        )
-    out = Console()
-    if not out.is_terminal:
-        out = Console(width=160)  # a pipe or file: no terminal width to fit
-    out.print(table)
+        if as_json:
+            from dateline.views import article_view
+
+            articles = store.iter_articles()
+            print_json_lines(
+                article_view(a) for i, a in enumerate(articles) if limit is None or i < limit
+            )
+            return
+        from dateline.store.read import article_page
+
+        rows = article_page(store, limit=limit or -1)
+    emit(
+        ("id", "published", "origin", "title", "outlet", "source"),
+        (
+            (
+                r["id"],
+                r["published"] or "-",
+                r["published_origin"],
+                (r["title"] or "(untitled)")[:70],
+                r["outlet"] or "",
+                Path(r["source_path"]).name[:30],
+            )
+            for r in rows
+        ),
+        as_csv=as_csv,
+        width=160,
+    )
 
 
 @app.command("show")
@@ -195,6 +219,10 @@ def show_command(
     as_json: JsonOption = False,
 ) -> None:
     """Print one article with its annotations."""
+    from rich.console import Console
+
+    from dateline.views import article_view
+
     settings = settings_from(db)
     with store_from(settings) as store:
         try:
@@ -238,6 +266,8 @@ def _cell(value: Any) -> str:
 
 
 def _layer(out: Console, name: str, columns: list[str], rows: list[dict[str, Any]]) -> None:
+    from rich.table import Table
+
     if not rows:
         return
     table = Table(*columns, title=name, title_justify="left")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -9,12 +10,25 @@ import typer
 
 from dateline.cli.app import ConfigOption, DbOption, app, fail, settings_from, store_from
 from dateline.errors import DatelineError
-from dateline.export import FORMATS, check_format, export
+
+
+class ExportFormat(StrEnum):
+    """The export formats (the --format choices; `dateline.export.FORMATS`, kept in step)."""
+
+    jsonl = "jsonl"
+    csv = "csv"
+    parquet = "parquet"
+    plover = "plover"
+    gdelt = "gdelt"
+    graphml = "graphml"
+    geojson = "geojson"
 
 
 @app.command("export")
 def export_command(
-    fmt: Annotated[str, typer.Option("--format", "-f", help=f"One of: {', '.join(FORMATS)}.")],
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", "-f", case_sensitive=False, help="What to write.")
+    ],
     out: Annotated[
         Path | None,
         typer.Option(
@@ -31,17 +45,14 @@ def export_command(
     ] = False,
 ) -> None:
     """Export articles, claims, entities and events as tables, PLOVER, GDELT or GraphML."""
-    try:
-        fmt = check_format(fmt)
-    except DatelineError as exc:
-        fail(exc)
-        return
+    from dateline.export import export
+
     settings = settings_from(db, config)
     with store_from(settings) as store:
         try:
-            written = export(store, fmt, out, header=header)
+            written = export(store, fmt.value, out, header=header)
         except DatelineError as exc:
             fail(exc)
             return
     if written is not None:
-        typer.echo(f"exported {fmt} to {written}", err=True)
+        typer.echo(f"exported {fmt.value} to {written}", err=True)

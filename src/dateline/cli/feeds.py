@@ -5,18 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from dateline.cli.app import (
     ConfigOption,
+    CsvOption,
     DbOption,
     JsonOption,
     app,
+    emit,
     fail,
+    one_format,
     settings_from,
     store_from,
 )
@@ -34,12 +36,21 @@ WorkersOption = Annotated[
 ]
 
 
+class SourceKind(StrEnum):
+    """What a followed URL is (the --kind choices)."""
+
+    auto = "auto"
+    feed = "feed"
+    sitemap = "sitemap"
+
+
 @follow_app.command("add")
 def follow_add(
     target: Annotated[str, typer.Argument(help="A feed or sitemap URL, or an OPML file.")],
     kind: Annotated[
-        str, typer.Option("--kind", help="auto (found on the first fetch), feed or sitemap.")
-    ] = "auto",
+        SourceKind,
+        typer.Option("--kind", help="auto (found on the first fetch), feed or sitemap."),
+    ] = SourceKind.auto,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -49,7 +60,7 @@ def follow_add(
     settings = settings_from(db, config)
     with store_from(settings, create=True, settle=False) as store:
         try:
-            added = follow(store, target, kind=kind)
+            added = follow(store, target, kind=kind.value)
         except DatelineError as exc:
             fail(exc)
             return
@@ -59,10 +70,13 @@ def follow_add(
 
 
 @follow_app.command("list")
-def follow_list(db: DbOption = None, as_json: JsonOption = False) -> None:
+def follow_list(
+    db: DbOption = None, as_json: JsonOption = False, as_csv: CsvOption = False
+) -> None:
     """List followed sources with their last check and their pages by state."""
     from dateline.store.feeds import list_sources
 
+    one_format(as_json, as_csv)
     settings = settings_from(db)
     with store_from(settings) as store:
         sources = list_sources(store)
@@ -83,20 +97,21 @@ def follow_list(db: DbOption = None, as_json: JsonOption = False) -> None:
         ]
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
         return
-    if not sources:
+    if not sources and not as_csv:
         typer.echo("following nothing; add a feed with: dateline follow add URL")
         return
-    table = Table()
-    for column in ("id", "url", "kind", "title", "checked", "status", "pages"):
-        table.add_column(column, overflow="fold")
+    table: list[tuple[Any, ...]] = []
     for s in sources:
         pages = ", ".join(f"{n} {state}" for state, n in s.counts) or "-"
         status = str(s.last_status or "-") + (f" ({s.last_error})" if s.last_error else "")
-        table.add_row(
-            str(s.id), s.url, s.kind, s.title or "-", s.last_checked or "never", status, pages
-        )
-    out = Console() if Console().is_terminal else Console(width=160)
-    out.print(table)
+        table.append((s.id, s.url, s.kind, s.title or "-", s.last_checked or "never", status))
+        table[-1] += (pages,)
+    emit(
+        ("id", "url", "kind", "title", "checked", "status", "pages"),
+        table,
+        as_csv=as_csv,
+        width=160,
+    )
 
 
 @follow_app.command("remove")

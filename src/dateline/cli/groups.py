@@ -4,29 +4,39 @@ from __future__ import annotations
 
 import json
 import sys
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
 from dateline.cli.app import (
     ConfigOption,
+    CsvOption,
     DbOption,
     JsonOption,
     app,
+    emit,
     fail,
+    one_format,
     settings_from,
     store_from,
 )
 from dateline.errors import DatelineError
-from dateline.link.run import link_corpus
-from dateline.store.groups import group_view, load_groups
-from dateline.views import compare_view
+
+
+class GroupKind(StrEnum):
+    """Kinds of article group (the --kind choices)."""
+
+    copy = "copy"
+    same_event = "same-event"
+    thread = "thread"
 
 
 @app.command("link")
 def link_command(db: DbOption = None, config: ConfigOption = None) -> None:
     """Group the stored articles: copies, same-event reports, story threads; date twins."""
+    from dateline.link.run import link_corpus
+
     settings = settings_from(db, config)
     with store_from(settings, settle=False) as store:
         try:
@@ -45,14 +55,41 @@ def link_command(db: DbOption = None, config: ConfigOption = None) -> None:
 def groups_command(
     db: DbOption = None,
     as_json: JsonOption = False,
-    kind: Annotated[str | None, typer.Option(help="copy, same-event or thread")] = None,
+    as_csv: CsvOption = False,
+    kind: Annotated[
+        GroupKind | None, typer.Option("--kind", help="Only groups of this kind.")
+    ] = None,
 ) -> None:
     """List article groups with their members, score and evidence."""
+    from rich.console import Console
+
+    from dateline.store.read import group_page
+
+    one_format(as_json, as_csv)
     settings = settings_from(db)
     with store_from(settings) as store:
-        views = [group_view(store, g) for g in load_groups(store, kind)]
+        views = group_page(store, kind.value if kind else None, limit=-1)
     if as_json:
         sys.stdout.write(json.dumps(views, ensure_ascii=False, indent=2) + "\n")
+        return
+    if as_csv:
+        emit(
+            ("group", "kind", "score", "article", "published", "origin", "title"),
+            (
+                (
+                    v["id"],
+                    v["kind"],
+                    v["score"],
+                    m["id"],
+                    m["published"],
+                    m["published_origin"],
+                    m["title"] or m["source_path"],
+                )
+                for v in views
+                for m in v["members"]
+            ),
+            as_csv=True,
+        )
         return
     out = Console(width=160) if not Console().is_terminal else Console()
     for view in views:
@@ -78,6 +115,10 @@ def compare_command(
     as_json: JsonOption = False,
 ) -> None:
     """Show the passages two articles share and what each adds."""
+    from rich.console import Console
+
+    from dateline.views import compare_view
+
     settings = settings_from(db)
     with store_from(settings) as store:
         try:

@@ -14,6 +14,7 @@ from typing import Any
 
 from dateline.errors import NotFound, StoreError
 from dateline.model import Article, from_dict, to_dict
+from dateline.store.derived import derived_changes, write_derived
 from dateline.store.migrations import MIGRATIONS
 
 
@@ -162,7 +163,10 @@ class Store:
                 )
         return UpsertResult(inserted, updated, unchanged)
 
-    def _write_article(self, article: Article, data: str) -> None:
+    def _write_article(
+        self, article: Article, data: str, derived: dict[str, bool] | None = None
+    ) -> None:
+        """Write the article row, its mentions and (all, or those `derived` names) derived rows."""
         pub = article.published
         self.conn.execute(
             """INSERT INTO articles(id, title, byline, published, published_origin,
@@ -198,6 +202,7 @@ class Store:
                 for m in article.mentions
             ],
         )
+        write_derived(self.conn, article, **(derived or {}))
 
     def get_article(self, article_id: str) -> Article:
         """Return one stored article by id (a unique id prefix is accepted)."""
@@ -250,7 +255,7 @@ class Store:
                 patched = replace(stored, **{f: getattr(incoming, f) for f in fields})
                 data = _article_json(patched)
                 if data != row["data"]:
-                    self._write_article(patched, data)
+                    self._write_article(patched, data, derived_changes(stored, patched, fields))
                     changed += 1
         return changed
 

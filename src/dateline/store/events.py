@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from dateline.link.events import record_order
 from dateline.model import EventRecord, from_dict, to_dict
 from dateline.store.db import Store
 
@@ -18,6 +17,8 @@ def replace_event_records(store: Store, records: Sequence[EventRecord]) -> None:
             "INSERT INTO event_records(id, type, date, date_origin, data) VALUES (?, ?, ?, ?, ?)",
             [(r.id, r.type, r.date.value, r.date.origin, json.dumps(to_dict(r))) for r in records],
         )
+        for statement in DERIVE_EVENT_COLUMNS:
+            conn.execute(statement)
         conn.executemany(
             "INSERT OR IGNORE INTO event_sources(event_id, article_id) VALUES (?, ?)",
             [(r.id, s.article_id) for r in records for s in r.sources],
@@ -36,6 +37,48 @@ def replace_event_records(store: Store, records: Sequence[EventRecord]) -> None:
                 for entity_id in ids
             ],
         )
+
+
+# The queryable columns of an event record, read from its JSON (and its first source's text).
+# date_start/date_end: the days its date covers (a day, ISO week, month, quarter or year);
+# parties: its named actors, recipients and attendees; snippet: its first evidence, cut short.
+DERIVE_EVENT_COLUMNS = (
+    """
+UPDATE event_records SET
+  mode = json_extract(data, '$.mode'),
+  confidence = coalesce(json_extract(data, '$.confidence'), 1.0),
+  place_id = json_extract(data, '$.place'),
+  source_count = (SELECT count(DISTINCT json_extract(s.value, '$.article_id'))
+                    FROM json_each(data, '$.sources') s),
+  parties = json_array_length(data, '$.actors') + json_array_length(data, '$.recipients')
+            + json_array_length(data, '$.attendees'),
+  date_start = CASE
+    WHEN date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' THEN substr(date, 1, 10)
+    WHEN date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]' THEN date || '-01'
+    WHEN date GLOB '[0-9][0-9][0-9][0-9]-W[0-9][0-9]' THEN
+      date(substr(date, 1, 4) || '-01-04', 'weekday 0', '-6 days',
+           '+' || ((CAST(substr(date, 7, 2) AS INTEGER) - 1) * 7) || ' days')
+    WHEN date GLOB '[0-9][0-9][0-9][0-9]-Q[1-4]' THEN
+      printf('%s-%02d-01', substr(date, 1, 4), (CAST(substr(date, 7, 1) AS INTEGER) - 1) * 3 + 1)
+    WHEN date GLOB '[0-9][0-9][0-9][0-9]' THEN date || '-01-01'
+  END,
+  snippet = (SELECT substr(a.text, json_extract(s.value, '$.start') + 1,
+                           min(280, json_extract(s.value, '$.end')
+                                    - json_extract(s.value, '$.start')))
+               FROM json_each(event_records.data, '$.sources') s
+               JOIN articles a ON a.id = json_extract(s.value, '$.article_id')
+              ORDER BY s.key LIMIT 1)
+""",
+    """
+UPDATE event_records SET date_end = CASE
+    WHEN date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' THEN date_start
+    WHEN date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]' THEN date(date_start, '+1 month', '-1 day')
+    WHEN date GLOB '[0-9][0-9][0-9][0-9]-W[0-9][0-9]' THEN date(date_start, '+6 days')
+    WHEN date GLOB '[0-9][0-9][0-9][0-9]-Q[1-4]' THEN date(date_start, '+3 months', '-1 day')
+    WHEN date GLOB '[0-9][0-9][0-9][0-9]' THEN substr(date, 1, 4) || '-12-31'
+  END
+""",
+)
 
 
 def load_event_records(
@@ -57,7 +100,12 @@ def load_event_records(
             ids,
         ).fetchall()
     records = (from_dict(EventRecord, json.loads(r[0])) for r in rows)
-    return sorted((r for r in records if r.confidence >= min_confidence), key=record_order)
+    return sorted((r for r in records if r.confidence >= min_confidence), key=_record_order)
+
+
+def _record_order(record: EventRecord) -> tuple[bool, str, str]:
+    """Chronological, undated last, then by id (as `dateline.link.events.record_order`)."""
+    return (record.date.value is None, record.date.value or "", record.id)
 
 
 def entity_ids(store: Store, entity: str) -> list[str]:

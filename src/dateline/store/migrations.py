@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from dateline.store._schema_feeds import FEEDS_SQL, VECTORS_SQL
 from dateline.store._schema_links import ENTITIES_SQL, EVENTS_SQL, GROUPS_SQL
+from dateline.store._schema_web import WEB_READ_SQL
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,4 +142,5 @@ MIGRATIONS: list[Migration] = [
         );
         """,
     ),
+    Migration("1900_web_read_tables", WEB_READ_SQL),
 ]

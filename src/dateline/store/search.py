@@ -1,8 +1,9 @@
 """Full-text search (SQLite FTS5) over article titles and text and over claim text.
 
-The index is derived data: `rebuild_search_index` refills it from the articles table in one
-transaction, and `ensure_search_index` does so only when the articles changed since the last
-build (their count or latest `updated_at` differs from what the index was built from).
+The index is written with each article (`dateline.store.derived`), in the transaction that
+stores it, so a search never builds anything; `rebuild_search_index` refills it for repair.
+Outlet and publication date sit in the index as unindexed columns: facets and facet filters
+read them without a join.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from dateline.model import Article
 from dateline.store.db import Store
+from dateline.store.derived import write_derived
 
 # Snippet markers: control characters that never occur in clean article text.
 MARK_START = "\x02"
@@ -44,51 +45,20 @@ class SearchResult:
     hits: tuple[SearchHit, ...]
     by_outlet: dict[str, int] = field(default_factory=dict)
     by_year: dict[str, int] = field(default_factory=dict)
-
-
-def _state(store: Store) -> str:
-    row = store.conn.execute("SELECT count(*), max(updated_at) FROM articles").fetchone()
-    return f"{row[0]}|{row[1] or ''}"
-
-
-def _rows(article: Article) -> list[tuple[str, str, str, str, str]]:
-    rows = [("article", article.id, "", article.title or "", article.text)]
-    for i, claim in enumerate(article.claims):
-        content = article.text[claim.content.start : claim.content.end]
-        rows.append(("claim", article.id, str(i), article.title or "", content))
-    return rows
+    outlet: str | None = None  # the facet values the hits were narrowed to
+    year: str | None = None
 
 
 def rebuild_search_index(store: Store) -> int:
-    """Refill the search index from every stored article and claim; return the row count."""
-    state = _state(store)
-    rows = [row for article in store.iter_articles(order="id") for row in _rows(article)]
+    """Refill the search index from every stored article and claim; return the row count.
+
+    The index is kept up to date as articles are written; this is for repair only.
+    """
     with store.transaction() as conn:
         conn.execute("DELETE FROM search_index")
-        conn.executemany(
-            "INSERT INTO search_index(kind, article_id, ref, title, body) VALUES (?, ?, ?, ?, ?)",
-            rows,
-        )
-        conn.execute(
-            "INSERT INTO search_state(key, value) VALUES ('articles', ?)"
-            " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (state,),
-        )
-    return len(rows)
-
-
-def search_index_stale(store: Store) -> bool:
-    """Tell whether the articles changed since the search index was last built."""
-    row = store.conn.execute("SELECT value FROM search_state WHERE key = 'articles'").fetchone()
-    return row is None or row[0] != _state(store)
-
-
-def ensure_search_index(store: Store) -> bool:
-    """Rebuild the search index if it is empty or stale; return whether it was rebuilt."""
-    if not search_index_stale(store):
-        return False
-    rebuild_search_index(store)
-    return True
+        for article in store.iter_articles(order="id", without=("tokens", "sentences")):
+            write_derived(conn, article, claims=False)
+    return int(store.conn.execute("SELECT count(*) FROM search_index").fetchone()[0])
 
 
 def fts_query(text: str) -> str:
@@ -115,24 +85,41 @@ def _unmark(snippet: str) -> tuple[str, tuple[tuple[int, int], ...]]:
     return "".join(out), tuple(marks)
 
 
-def search(store: Store, text: str, *, limit: int = 20, offset: int = 0) -> SearchResult:
-    """Search article titles, text and claims; best matches first, with facets over all hits."""
-    ensure_search_index(store)
+def search(
+    store: Store,
+    text: str,
+    *,
+    limit: int = 20,
+    offset: int = 0,
+    outlet: str | None = None,
+    year: str | None = None,
+) -> SearchResult:
+    """Search article titles, text and claims; best matches first, with facets over all hits.
+
+    `outlet` and `year` ("undated" for articles without a date) narrow the hits to one facet
+    value; the facets are counted over the hits of the words alone, so every value stays
+    clickable.
+    """
     query = fts_query(text)
     if not query:
         return SearchResult(text, 0, ())
-    base = (
-        " FROM search_index JOIN articles a ON a.id = search_index.article_id"
-        " WHERE search_index MATCH ?"
-    )
-    total = int(store.conn.execute("SELECT count(*)" + base, (query,)).fetchone()[0])
-    rows = store.conn.execute(
-        "SELECT search_index.kind, search_index.article_id, search_index.ref, a.title,"
-        " a.outlet, a.published, bm25(search_index, 0.0, 0.0, 0.0, 5.0, 1.0) AS score,"
-        f" snippet(search_index, 4, '{MARK_START}', '{MARK_END}', '…', 24) AS snip"
-        + base
-        + " ORDER BY score, search_index.article_id, search_index.ref LIMIT ? OFFSET ?",
-        (query, limit, offset),
+    where, args = " WHERE search_index MATCH ?", [query]
+    facet_base = " FROM search_index" + where
+    if outlet:
+        where += " AND coalesce(outlet, '(unknown)') = ?"
+        args.append(outlet)
+    if year:
+        where += " AND coalesce(substr(published, 1, 4), 'undated') = ?"
+        args.append(year)
+    conn = store.conn
+    total = int(conn.execute("SELECT count(*) FROM search_index" + where, args).fetchone()[0])
+    rows = conn.execute(
+        "SELECT h.*, a.title AS title FROM (SELECT kind, article_id, ref, outlet, published,"
+        " bm25(search_index, 0.0, 0.0, 0.0, 0.0, 0.0, 5.0, 1.0) AS score,"
+        f" snippet(search_index, 6, '{MARK_START}', '{MARK_END}', '…', 24) AS snip"
+        " FROM search_index" + where + " ORDER BY score, article_id, ref LIMIT ? OFFSET ?) h"
+        " JOIN articles a ON a.id = h.article_id ORDER BY h.score, h.article_id, h.ref",
+        (*args, limit, offset),
     ).fetchall()
     hits = []
     for row in rows:
@@ -151,10 +138,10 @@ def search(store: Store, text: str, *, limit: int = 20, offset: int = 0) -> Sear
             )
         )
     facets: dict[str, dict[str, int]] = {"outlet": {}, "year": {}}
-    facet_rows = store.conn.execute(
-        "SELECT coalesce(a.outlet, '(unknown)') AS outlet,"
-        " coalesce(substr(a.published, 1, 4), 'undated') AS year, count(DISTINCT a.id) AS n"
-        + base
+    facet_rows = conn.execute(
+        "SELECT coalesce(outlet, '(unknown)') AS outlet,"
+        " coalesce(substr(published, 1, 4), 'undated') AS year, count(DISTINCT article_id) AS n"
+        + facet_base
         + " GROUP BY 1, 2",
         (query,),
     ).fetchall()
@@ -167,6 +154,8 @@ def search(store: Store, text: str, *, limit: int = 20, offset: int = 0) -> Sear
         tuple(hits),
         dict(sorted(facets["outlet"].items(), key=lambda kv: (-kv[1], kv[0]))),
         dict(sorted(facets["year"].items())),
+        outlet,
+        year,
     )
 
 
@@ -190,4 +179,5 @@ def search_view(result: SearchResult) -> dict[str, Any]:
             for h in result.hits
         ],
         "facets": {"outlet": result.by_outlet, "year": result.by_year},
+        "selected": {"outlet": result.outlet, "year": result.year},
     }

@@ -1,17 +1,20 @@
 """The dateline web app: a REST API under /api and server-rendered pages, one FastAPI app.
 
-Both halves render the same data functions (`dateline.web.data`). Each request opens its own
-`Store` (SQLite connections are not shared between threads); handlers that use it are
-`async`, so the connection is opened, used and closed on the event loop's thread.
+Both halves render the same data functions (`dateline.web.data`). Handlers that touch the
+store are plain `def` functions: FastAPI runs them in its thread pool, so a slow query never
+holds the event loop, and each request opens its own read-only connection (a `ReadStore`;
+SQLite in WAL mode lets readers run beside one writer, an ingest in another process
+included). Writes open a migrated store of their own.
 """
 
 from __future__ import annotations
 
+import functools
 import hmac
 import ipaddress
 import json
 import socket
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +28,9 @@ from dateline.errors import ConfigError, NotFound
 from dateline.settings import Settings, load_settings
 from dateline.store import Store, open_store
 from dateline.store.overrides import OverrideError
-from dateline.web.data import BadFilter
+from dateline.store.read import ReadStore
+from dateline.web.cache import SectionCache
+from dateline.web.filters import BadFilter
 
 HERE = Path(__file__).resolve().parent
 CSP = (
@@ -33,7 +38,6 @@ CSP = (
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
 MAX_OFFSET = 1_000_000_000  # paging offsets above this are a 422 (SQLite integers are 64-bit)
-_NO_CSP = ("/docs", "/redoc")  # FastAPI's own documentation pages load their assets from a CDN
 
 
 class RemoteBindRefused(ConfigError):
@@ -219,13 +223,64 @@ def token_refusal(authorization: str | None, token: str | None) -> tuple[int, st
     return None
 
 
-async def get_store(request: Request) -> AsyncIterator[Store]:
-    """Open a fresh store for one request and close it afterwards."""
-    store = open_store(request.app.state.db_path)
+def get_store(request: Request) -> Iterator[Store]:
+    """Open a read-only store for one request and close it afterwards."""
+    store = ReadStore(request.app.state.db_path)
     try:
         yield store
     finally:
         store.close()
+
+
+def get_write_store(request: Request) -> Iterator[Store]:
+    """Open a writable (migrated) store for one write request and close it afterwards."""
+    store = open_store(request.app.state.db_path, create=False)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def cached_response(handler: Callable[..., Response]) -> Callable[..., Response]:
+    """Serve a GET handler's answer from the app's cache until the store changes.
+
+    The key is the path and query string; only 200 answers are kept. The handler must take
+    `request` as a keyword argument (FastAPI passes it by name).
+    """
+
+    @functools.wraps(handler)
+    def wrapper(*args: Any, **kwargs: Any) -> Response:
+        request: Request = kwargs["request"]
+        if not request.app.state.page_cache:
+            return handler(*args, **kwargs)
+
+        def build() -> tuple[bytes, int, str | None]:
+            response = handler(*args, **kwargs)
+            if response.status_code != 200:
+                raise _Uncached(response)
+            return bytes(response.body), response.status_code, response.media_type
+
+        key = ("response", request.url.path, request.url.query)
+        try:
+            body, status, media = request.app.state.cache.get(key, build)
+        except _Uncached as passed:
+            return passed.response
+        return Response(body, status_code=status, media_type=media)
+
+    return wrapper
+
+
+class _Uncached(Exception):
+    """A response not to keep (its status is not 200): handed back as it is."""
+
+    def __init__(self, response: Response) -> None:
+        self.response = response
+
+
+def get_cache(request: Request) -> SectionCache:
+    """The app's cache of aggregate page sections."""
+    cache: SectionCache = request.app.state.cache
+    return cache
 
 
 def require_token(request: Request, authorization: str | None = Header(None)) -> None:
@@ -254,24 +309,29 @@ def create_app(
 
     Requests must name a loopback host (localhost, 127.0.0.1, ::1) or one of `allowed_hosts`.
     """
-    from dateline.web import api, pages
+    from dateline import __version__
+    from dateline.web import api, docs, pages
 
     path = str(Path(db_path).expanduser().resolve())
     app = FastAPI(
         title="dateline",
         description="Articles, events, entities, claims and groups from a dateline store.",
-        version="0.1.0",
+        version=__version__,
+        docs_url=None,  # served by dateline.web.docs from self-hosted assets, under the CSP
+        redoc_url=None,
     )
     app.state.db_path = path
     app.state.token = token or None
     app.state.settings = settings or load_settings(None, db=path)
     open_store(path).close()  # create and migrate once, up front
+    web_settings = app.state.settings.extra.get("web", {})
+    app.state.cache = SectionCache(path, int(web_settings.get("cache_entries", 512)))
+    app.state.page_cache = bool(web_settings.get("page_cache", True))
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Any) -> Response:
         response: Response = await call_next(request)
-        if not request.url.path.startswith(_NO_CSP):
-            response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         return response
@@ -321,7 +381,9 @@ def create_app(
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(docs.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.mount("/static-docs", StaticFiles(directory=docs.assets_dir()), name="static-docs")
     web = app.state.settings.extra.get("web", {})
     app.add_middleware(
         Guard,
@@ -344,4 +406,6 @@ def jsonable(value: Any) -> Any:
 
 
 StoreDep = Depends(get_store)
+WriteStoreDep = Depends(get_write_store)
+CacheDep = Depends(get_cache)
 WriteDep = Depends(require_token)

@@ -1,101 +1,80 @@
 """The data functions behind both the REST API and the pages: plain dicts from the store.
 
-Every function takes an open `Store` and returns JSON-ready values built from
-`dateline.views` and the store helpers; the API returns them as they are and the templates
-render the same dicts.
+Every function takes an open `Store` and returns JSON-ready values built from the paged
+store reads (`dateline.store.read`, `dateline.store.read_events`) and `dateline.views`; the
+API returns them as they are and the templates render the same dicts. Lists are pages:
+`{total, limit, offset, items}`. Aggregates (counts, histograms, facets, map points, actor
+pairs) go through the app's `SectionCache` when one is given: they are valid until the store
+next changes.
 """
 
 from __future__ import annotations
 
-import calendar
-from dataclasses import dataclass
+import json
+from collections.abc import Callable, Hashable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from dateline.errors import NotFound
+from dateline.model import from_dict, to_dict
+from dateline.store import read
+from dateline.store import read_events as rev
 from dateline.store.db import Store
-from dateline.store.entities import entity_view, get_entity, load_entities
-from dateline.store.events import get_event_record, load_event_records
-from dateline.store.groups import group_view, load_groups, load_links
+from dateline.store.events import get_event_record
+from dateline.store.read_events import EventQuery
 from dateline.views import (
-    article_summary,
+    article_row_view,
     article_view,
-    claim_view,
+    claim_rows_view,
     compare_view,
     date_view,
-    event_record_view,
+    event_records_view,
 )
-from dateline.web.events import PLOVER_TYPES
+from dateline.web.cache import SectionCache
+from dateline.web.filters import BadFilter
 
 GROUP_KINDS = ("copy", "same-event", "thread")
+T = TypeVar("T")
+
+__all__ = ["GROUP_KINDS", "BadFilter"]
 
 
-class BadFilter(ValueError):
-    """A query parameter has a value the API cannot use (answered with 422)."""
+def _cached(cache: SectionCache | None, key: Hashable, compute: Callable[[], T]) -> T:
+    return compute() if cache is None else cache.get(key, compute)
+
+
+def page(items: list[Any], total: int, limit: int, offset: int) -> dict[str, Any]:
+    """The one shape of every list: the items of one page and the count of all."""
+    return {"total": total, "limit": limit, "offset": offset, "items": items}
 
 
 # -- overview ----------------------------------------------------------------------------------
 
 
-def overview(store: Store) -> dict[str, Any]:
-    """Counts of what is stored, and the inputs that failed to read."""
-    conn = store.conn
-    claims = conn.execute(
-        "SELECT coalesce(sum(json_array_length(data, '$.claims')), 0) FROM articles"
-    ).fetchone()[0]
-    groups = {
-        r[0]: r[1] for r in conn.execute("SELECT kind, count(*) FROM article_groups GROUP BY kind")
-    }
-    dated = conn.execute(
-        "SELECT min(published), max(published) FROM articles WHERE published IS NOT NULL"
-    ).fetchone()
-    return {
-        "counts": {
-            "articles": store.count_articles(),
-            "events": conn.execute("SELECT count(*) FROM event_records").fetchone()[0],
-            "entities": conn.execute("SELECT count(*) FROM entities").fetchone()[0],
-            "groups": sum(groups.values()),
-            "claims": int(claims),
-        },
-        "groups_by_kind": groups,
-        "published_range": {"from": dated[0], "to": dated[1]},
-        "ingest_errors": store.ingest_errors(),
-    }
+def overview(store: Store, cache: SectionCache | None = None) -> dict[str, Any]:
+    """Counts of what is stored, and (the latest 100 of) the inputs that failed to read."""
+    counts = _cached(cache, "overview", lambda: read.overview_counts(store))
+    return counts | {"ingest_errors": read.ingest_error_page(store, limit=100)}
 
 
 # -- articles ----------------------------------------------------------------------------------
 
 
-def list_articles(store: Store, *, limit: int, offset: int) -> dict[str, Any]:
+def list_articles(
+    store: Store, *, limit: int, offset: int, cache: SectionCache | None = None
+) -> dict[str, Any]:
     """A page of articles (by publication date, undated last) with the total count."""
-    ids = [
-        r[0]
-        for r in store.conn.execute(
-            "SELECT id FROM articles ORDER BY published IS NULL, published, id LIMIT ? OFFSET ?",
-            (limit, offset),
-        )
-    ]
-    items = [article_summary(store.get_article(i)) for i in ids]
-    return {"total": store.count_articles(), "limit": limit, "offset": offset, "items": items}
+    rows = read.article_page(store, limit=limit, offset=offset)
+    total = _cached(cache, "articles", store.count_articles)
+    return page([article_row_view(r) for r in rows], total, limit, offset)
 
 
 def article_detail(store: Store, article_id: str) -> dict[str, Any]:
     """An article with every annotation, its input records, groups and copy links."""
     article = store.get_article(article_id)
     view = article_view(article)
-    group_ids = {
-        r[0]
-        for r in store.conn.execute(
-            "SELECT group_id FROM group_members WHERE article_id = ?", (article.id,)
-        )
-    }
-    view["groups"] = [group_view(store, g) for g in load_groups(store) if g.id in group_ids]
-    view["links"] = [
-        {"other": x.b if x.a == article.id else x.a, "kind": x.kind, "score": x.score}
-        | {"evidence": list(x.evidence)}
-        for x in load_links(store)
-        if article.id in (x.a, x.b)
-    ]
+    view["groups"] = read.groups_of_article(store, article.id)
+    view["links"] = read.links_of_article(store, article.id)
     view["input_records"] = store.article_sources(article.id)
     return view
 
@@ -108,121 +87,121 @@ def compare_articles(store: Store, first: str, second: str) -> dict[str, Any]:
 # -- events ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class EventFilters:
-    """Validated event filters (entity, PLOVER type, place, date range)."""
-
-    entity: str | None = None
-    type: str | None = None
-    place: str | None = None
-    date_from: date | None = None
-    date_to: date | None = None
-
-    @classmethod
-    def parse(
-        cls,
-        entity: str | None = None,
-        type: str | None = None,
-        place: str | None = None,
-        date_from: str | None = None,
-        date_to: str | None = None,
-    ) -> EventFilters:
-        """Check raw query values; raise BadFilter naming the bad one."""
-        kind = (type or "").strip().upper() or None
-        if kind is not None and kind not in PLOVER_TYPES:
-            raise BadFilter(f"type: {type!r} is not a PLOVER type ({', '.join(PLOVER_TYPES)})")
-        dates = []
-        for name, raw in (("date_from", date_from), ("date_to", date_to)):
-            text = (raw or "").strip()
-            try:
-                dates.append(date.fromisoformat(text) if text else None)
-            except ValueError:
-                raise BadFilter(f"{name}: {raw!r} is not an ISO date (YYYY-MM-DD)") from None
-        if dates[0] and dates[1] and dates[0] > dates[1]:
-            raise BadFilter("date_from is after date_to")
-        return cls(
-            (entity or "").strip() or None, kind, (place or "").strip() or None, dates[0], dates[1]
-        )
-
-    def as_query(self) -> dict[str, str]:
-        """The filters as query-string values (empty ones left out)."""
-        values = {
-            "entity": self.entity,
-            "type": self.type,
-            "place": self.place,
-            "date_from": self.date_from.isoformat() if self.date_from else None,
-            "date_to": self.date_to.isoformat() if self.date_to else None,
-        }
-        return {k: v for k, v in values.items() if v}
-
-
-def date_period(value: str | None) -> tuple[date, date] | None:
-    """The first and last day an ISO date prefix (YYYY, YYYY-MM, YYYY-MM-DD) covers."""
-    if not value:
-        return None
-    try:
-        if len(value) >= 10:
-            day = date.fromisoformat(value[:10])
-            return day, day
-        year = int(value[:4])
-        if len(value) >= 7 and value[4] == "-" and value[5:7].isdigit():
-            month = int(value[5:7])
-            last = calendar.monthrange(year, month)[1]
-            return date(year, month, 1), date(year, month, last)
-        return date(year, 1, 1), date(year, 12, 31)
-    except ValueError:
-        return None
-
-
-def _place_matches(view: dict[str, Any], place: str) -> bool:
-    where = view.get("place") or {}
-    needle = place.lower()
-    return where.get("id") == place or needle in str(where.get("name") or "").lower()
+def count_events(store: Store, query: EventQuery, cache: SectionCache | None = None) -> int:
+    """How many records match (cached per store generation)."""
+    return _cached(cache, ("count", query), lambda: rev.count_events(store, query))
 
 
 def list_events(
-    store: Store, filters: EventFilters, *, limit: int | None = None, offset: int = 0
-) -> tuple[list[dict[str, Any]], int]:
-    """Corpus-level events matching the filters in date order (undated last), and their count.
-
-    Type and dates are checked on the stored records before any view is built; only the
-    page asked for (`offset`, `limit`) is rendered with names and sources.
-    """
-    records = []
-    for record in load_event_records(store, entity=filters.entity):
-        if filters.type and record.type != filters.type:
-            continue
-        if filters.date_from or filters.date_to:
-            period = date_period(record.date.value)
-            if period is None:
-                continue
-            if filters.date_from and period[1] < filters.date_from:
-                continue
-            if filters.date_to and period[0] > filters.date_to:
-                continue
-        records.append(record)
-    if filters.place:
-        views = [event_record_view(store, r) for r in records]
-        views = [v for v in views if _place_matches(v, filters.place)]
-        end = None if limit is None else offset + limit
-        return views[offset:end], len(views)
-    end = None if limit is None else offset + limit
-    return [event_record_view(store, r) for r in records[offset:end]], len(records)
+    store: Store,
+    query: EventQuery,
+    *,
+    limit: int,
+    offset: int = 0,
+    cache: SectionCache | None = None,
+) -> dict[str, Any]:
+    """A page of corpus-level events matching the filters, in date order (undated last)."""
+    records = rev.event_page(store, query, limit=limit, offset=offset)
+    return page(
+        event_records_view(store, records), count_events(store, query, cache), limit, offset
+    )
 
 
 def event_detail(store: Store, event_id: str) -> dict[str, Any]:
-    """One event with every source article's text and the claims those articles carry."""
-    view = event_record_view(store, get_event_record(store, event_id))
-    claims: list[dict[str, Any]] = []
-    for source in view["sources"]:
-        try:
-            article = store.get_article(source["article_id"])
-        except NotFound:
-            continue
-        claims.extend(
-            claim_view(article, c) | {"article_title": article.title} for c in article.claims
-        )
-    return view | {"claims": claims}
+    """One event with every source's evidence and the claims its source articles carry."""
+    view = event_records_view(store, [to_dict(get_event_record(store, event_id))])[0]
+    rows = read.claims_of_articles(store, [s["article_id"] for s in view["sources"]])
+    return view | {"claims": claim_rows_view(store, rows)}
+
+
+def timeline_sections(
+    store: Store, query: EventQuery, cache: SectionCache | None = None
+) -> dict[str, Any]:
+    """The aggregates of a timeline: extent, per-day/week/month counts, facets."""
+
+    def compute() -> dict[str, Any]:
+        extent = rev.event_extent(store, query)
+        bucket = choose_bucket(extent.first, extent.last)
+        counts, coarse = rev.event_histogram(store, query, bucket)
+        return {
+            "extent": extent,
+            "bucket": bucket,
+            "histogram": counts,
+            "coarse": coarse,
+            "facets": rev.event_facets(store, query),
+        }
+
+    return _cached(cache, ("timeline", query), compute)
+
+
+def choose_bucket(first: date | None, last: date | None) -> str:
+    """Days for up to about four months, weeks up to about four years, months beyond."""
+    if first is None or last is None:
+        return "day"
+    days = (last - first).days
+    return "day" if days <= 130 else "week" if days <= 4 * 366 else "month"
+
+
+def map_points(
+    store: Store, query: EventQuery, cache: SectionCache | None = None
+) -> dict[str, Any]:
+    """Where the matching events happened, and the most mentioned geocoded places."""
+
+    def compute() -> dict[str, Any]:
+        return {
+            "events": rev.event_places(store, query),
+            "places": rev.mentioned_places(store) if query == EventQuery() else [],
+        }
+
+    return _cached(cache, ("map", query), compute)
+
+
+def actor_network(
+    store: Store, query: EventQuery, cache: SectionCache | None = None, *, top: int = 150
+) -> dict[str, Any]:
+    """Who acts on whom among the matching events: nodes (entities) and weighted edges."""
+
+    def compute() -> dict[str, Any]:
+        edges = rev.event_pairs(store, query, top=top)
+        ids = {e["source"] for e in edges} | {e["target"] for e in edges}
+        names = read.entity_briefs(store, ids)
+        degree: dict[str, int] = {}
+        for edge in edges:
+            for end in (edge["source"], edge["target"]):
+                degree[end] = degree.get(end, 0) + edge["events"]
+        nodes = [
+            names.get(i, {"id": i, "name": i, "kind": "OTHER"}) | {"events": degree[i]}
+            for i in sorted(ids, key=lambda i: (-degree[i], i))
+        ]
+        return {"nodes": nodes, "edges": edges}
+
+    return _cached(cache, ("network", query, top), compute)
+
+
+def iter_event_views(store: Store, query: EventQuery, *, chunk: int = 200) -> Any:
+    """Every matching event view, a chunk of records (three queries) at a time (exports)."""
+    batch: list[dict[str, Any]] = []
+    for record in rev.iter_events(store, query):
+        batch.append(record)
+        if len(batch) >= chunk:
+            yield from event_records_view(store, batch)
+            batch = []
+    if batch:
+        yield from event_records_view(store, batch)
+
+
+def iter_event_records(store: Store, query: EventQuery) -> Any:
+    """Every matching record as an EventRecord (for the GeoJSON export)."""
+    for record in rev.iter_events(store, query):
+        yield from rev.as_records([record])
+
+
+def entities_by_id(store: Store, ids: set[str]) -> dict[str, Any]:
+    """Stored entities (as model objects) by id."""
+    from dateline.model import Entity
+
+    rows = read.entity_json(store, ids)
+    return {i: from_dict(Entity, json.loads(d)) for i, d in rows.items()}
 
 
 # -- entities ----------------------------------------------------------------------------------
@@ -232,73 +211,75 @@ def list_entities(
     store: Store, *, name: str | None, kind: str | None, limit: int, offset: int
 ) -> dict[str, Any]:
     """A page of entities (optionally by name/alias substring and kind) with mention counts."""
-    entities = [e for e in load_entities(store, name) if not kind or e.kind == kind.upper()]
-    page = entities[offset : offset + limit]
-    return {
-        "total": len(entities),
+    items = read.entity_page(store, name=name, kind=kind, limit=limit, offset=offset)
+    return page(items, read.count_entities(store, name=name, kind=kind), limit, offset)
+
+
+def entity_dossier(
+    store: Store, entity_id: str, *, limit: int = 50, offset: int = 0
+) -> dict[str, Any]:
+    """An entity's dossier: aliases, roles, country, sector; pages of its events, claims, articles.
+
+    Each section is one page (`limit` items from `offset`) with its total.
+    """
+    view = read.entity_record(store, entity_id)
+    if view is None:
+        raise NotFound(f"no entity with id {entity_id!r}; list them with: dateline entities")
+    records, n_events = rev.participant_events(store, entity_id, limit=limit, offset=offset)
+    claims, n_claims = read.claims_by_speaker(store, entity_id, limit=limit, offset=offset)
+    articles, n_articles = read.articles_mentioning(store, entity_id, limit=limit, offset=offset)
+    claim_views = claim_rows_view(store, claims)
+    for claim, row in zip(claim_views, claims, strict=True):
+        claim["published"] = _date_of(row)
+    for article in articles:
+        article["published"] = _date_of(article)
+    return view | {
+        "events": event_records_view(store, records, evidence=False),
+        "events_total": n_events,
+        "claims": claim_views,
+        "claims_total": n_claims,
+        "articles_list": [
+            {k: a[k] for k in ("id", "title", "published", "mentions")} for a in articles
+        ],
+        "articles_total": n_articles,
         "limit": limit,
         "offset": offset,
-        "items": [entity_view(store, e) for e in page],
     }
 
 
-def entity_dossier(store: Store, entity_id: str) -> dict[str, Any]:
-    """An entity's dossier: aliases, roles, country, sector, events, its claims over time."""
-    entity = get_entity(store, entity_id)
-    view = entity_view(store, entity)
-    spans: dict[str, list[tuple[int, int]]] = {}
-    for row in store.conn.execute(
-        "SELECT article_id, start, end FROM mentions WHERE entity_id = ?", (entity_id,)
-    ):
-        spans.setdefault(row[0], []).append((row[1], row[2]))
-    articles = []
-    claims = []
-    for article_id in spans:
-        article = store.get_article(article_id)
-        articles.append(
-            {
-                "id": article.id,
-                "title": article.title,
-                "published": date_view(article.published),
-                "mentions": len(spans[article_id]),
-            }
+def _date_of(row: dict[str, Any]) -> dict[str, Any]:
+    from dateline.model import DateInfo
+
+    return date_view(
+        DateInfo(
+            row.get("published"),
+            row.get("published_origin") or ("unknown" if not row.get("published") else "record"),
+            row.get("published_granularity") or "unknown",
+            row.get("twin_id"),
         )
-        for claim in article.claims:
-            sp = claim.speaker
-            if sp and any(s < sp.end and sp.start < e for s, e in spans[article_id]):
-                claims.append(
-                    claim_view(article, claim)
-                    | {"article_title": article.title, "published": date_view(article.published)}
-                )
-
-    def when(item: dict[str, Any]) -> tuple[bool, str]:
-        value = item["published"]["value"]
-        return value is None, value or ""
-
-    articles.sort(key=when)
-    claims.sort(key=when)
-    events = [event_record_view(store, r) for r in load_event_records(store, entity=entity_id)]
-    return view | {"articles_list": articles, "claims": claims, "events": events}
+    )
 
 
 # -- claims and groups -------------------------------------------------------------------------
 
 
-def list_claims(store: Store, *, speaker: str | None, limit: int, offset: int) -> dict[str, Any]:
+def list_claims(
+    store: Store,
+    *,
+    speaker: str | None,
+    limit: int,
+    offset: int,
+    cache: SectionCache | None = None,
+) -> dict[str, Any]:
     """A page of attributed claims in article date order (optionally by speaker substring)."""
-    from dateline.pipeline.claims import list_claims as iter_claims
-
-    rows = list(iter_claims(store, speaker=speaker))
-    return {
-        "total": len(rows),
-        "limit": limit,
-        "offset": offset,
-        "items": rows[offset : offset + limit],
-    }
+    rows = read.claim_page(store, speaker=speaker, limit=limit, offset=offset)
+    total = _cached(cache, ("claims", speaker), lambda: read.count_claims(store, speaker=speaker))
+    return page(claim_rows_view(store, rows), total, limit, offset)
 
 
-def list_groups(store: Store, kind: str | None) -> list[dict[str, Any]]:
-    """Article groups (copies, same-event groups, threads) with members."""
+def list_groups(store: Store, kind: str | None, *, limit: int, offset: int) -> dict[str, Any]:
+    """A page of article groups (copies, same-event groups, threads) with members."""
     if kind and kind not in GROUP_KINDS:
         raise BadFilter(f"kind: {kind!r} is not one of {', '.join(GROUP_KINDS)}")
-    return [group_view(store, g) for g in load_groups(store, kind)]
+    items = read.group_page(store, kind, limit=limit, offset=offset)
+    return page(items, read.count_groups(store, kind), limit, offset)
