@@ -15,6 +15,8 @@ The synthetic corpus is meant to look like a news crawl to the grouping steps, n
 - outlets: 400, each with its own boilerplate (a dateline and a 6-12 word credit line, e.g.
   "Reporting by ...; editing by ...; all rights reserved"), added to 80% of its articles:
   templated text shared by many articles that are not copies;
+- embeddings: each event has a random direction and each report a noisy copy of it (the
+  MiniLM model's own cost is per article, measured by bench/speed.py, not here);
 - copies: 7% of articles copy a recent article (one of the last 2,000): a third are exact
   reprints, the rest near copies: 1-3 paragraphs added (wire copy plus), a paragraph dropped,
   2-5% of words replaced, or the credit line swapped for another outlet's, alone or combined.
@@ -51,6 +53,7 @@ sys.path.insert(0, str(__import__("pathlib").Path(__file__).parent))
 from dateline.link.cluster import same_event_groups
 from dateline.link.dedup import find_copies
 from dateline.model import Article, DateInfo, Mention
+from dateline.pipeline.embed import DIM, pack
 
 COMMON = """the of and to a in that is was he for it with as his on be at by i this had not are
 but from or have an they which one you were her all she there would their we him been has when
@@ -201,6 +204,10 @@ def synthetic(n: int, seed: int = 1) -> list[Article]:
         weekday = WEEKDAYS[date.weekday()]
         # Topic words: mid- and low-frequency ranks (log-uniform from 300 to the vocabulary size).
         topic = np.exp(rng.uniform(np.log(300), np.log(len(world.words)), 40)).astype(np.int64)
+        # The event-text embedding: a direction per event, each outlet's a noisy copy of it
+        # (running MiniLM over 100k made-up texts would time the model, not the grouping;
+        # the model's own cost per article is measured by bench/speed.py).
+        direction = rng.standard_normal(DIM)
         for outlet in range(int(rng.integers(1, 5))):
             if recent and rng.random() < COPY_SHARE:
                 base, base_topic = recent[int(rng.integers(len(recent)))]
@@ -222,9 +229,11 @@ def synthetic(n: int, seed: int = 1) -> list[Article]:
                 names, day = [], date + dt.timedelta(days=int(rng.integers(0, 2)))
                 topic_used = topic
             mentions = tuple(names) or _mentions(text, people, place)
+            vector = direction + 0.8 * rng.standard_normal(DIM)
             article = Article(
                 id=f"s{len(articles)}", text=text, source_path="synthetic",
                 published=DateInfo(day.isoformat(), "record", "day"), mentions=mentions,
+                embedding=pack(vector / np.linalg.norm(vector)),
             )  # fmt: skip
             articles.append(article)
             recent.append((article, topic_used))

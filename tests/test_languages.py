@@ -50,7 +50,7 @@ def test_other_languages_and_short_or_odd_text() -> None:
 def test_english_samples_stay_english(seed_articles: dict[str, object]) -> None:
     for article in seed_articles.values():
         assert article.language == "en"  # type: ignore[attr-defined]
-        assert article.stages == ("annotate", "timerefs", "quotes", "claims", "events")  # type: ignore[attr-defined]
+        assert article.stages == ("annotate", "timerefs", "quotes", "claims", "events", "embed")  # type: ignore[attr-defined]
 
 
 def test_words_are_unicode_and_arabic_short_vowels_do_not_split_them() -> None:

@@ -68,6 +68,7 @@ class DateInfo:
     origin: DateOrigin = "unknown"
     granularity: Granularity = "unknown"
     twin_id: str | None = None  # the article a date was inferred from
+    probability: float | None = None  # inferred dates: same-event probability with the twin
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +227,9 @@ class Article:
     quotes: tuple[Quote, ...] = ()
     claims: tuple[Claim, ...] = ()
     events: tuple[Event, ...] = ()
+    # Sentence embedding of the event text (title, lead, event sentences): float16, base64,
+    # unit length; added by the embed stage, read by same-event grouping.
+    embedding: str | None = None
     # The spaCy Doc of `text`, kept only in memory between stages of one run.
     doc: Any = field(default=None, compare=False, repr=False)
 
@@ -295,8 +299,14 @@ class Group:
     id: str
     kind: Literal["copy", "same-event", "thread"]
     members: tuple[str, ...]
-    score: float = 0.0
+    score: float = 0.0  # same-event groups: mean same-event probability of member pairs, 0-1
     evidence: tuple[str, ...] = ()
+    date_span: tuple[str, str] | None = None  # first and last firm publication date
+    entities: tuple[str, ...] = ()  # people and organisations most members name, as written
+    places: tuple[str, ...] = ()
+    # Each undated member, the dated member it most probably reports the same event as, and
+    # that pair's same-event probability (twin dating reads these).
+    twins: tuple[tuple[str, str, float], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

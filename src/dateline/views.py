@@ -33,6 +33,8 @@ def date_view(date: DateInfo) -> dict[str, Any]:
     }
     if date.twin_id:
         view["twin_id"] = date.twin_id
+    if date.probability is not None:
+        view["probability"] = date.probability
     return view
 
 

@@ -113,8 +113,11 @@ def test_grouping_agrees_with_bcubed_scorer(
     )
     for key in ("conll_f1", "ari", "v_measure"):
         assert ours[key] == round(ref[key], 4), key
-    # Not a degenerate clustering: better than all singletons and than one big cluster.
-    assert 0.5 < ours["b3_f1"] < 1
+    # Not a degenerate clustering: neither all singletons nor one big cluster (GVC dev has 37
+    # incidents among its 78 documents), and better than either.
+    clusters = set(json.loads(pred.read_text()).values())
+    assert 1 < len(clusters) < 78
+    assert 0.5 < ours["b3_f1"] <= 1
 
 
 def test_printed_ecbplus_peer_is_the_reference_figure_of_its_predictions(

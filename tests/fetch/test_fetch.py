@@ -20,7 +20,7 @@ from dateline.store.feeds import entries, list_sources
 from dateline.store.groups import load_groups
 from dateline.store.search import search
 
-ENGLISH_STAGES = ("annotate", "timerefs", "quotes", "claims", "events")
+ENGLISH_STAGES = ("annotate", "timerefs", "quotes", "claims", "events", "embed")
 
 
 @dataclass

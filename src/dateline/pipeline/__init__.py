@@ -18,7 +18,7 @@ from dateline.settings import Settings
 
 # The stages dateline knows, in their natural order. A stage module lives at
 # dateline.pipeline.<name> and exposes STAGE.
-STAGE_NAMES: tuple[str, ...] = ("annotate", "timerefs", "quotes", "claims", "events")
+STAGE_NAMES: tuple[str, ...] = ("annotate", "timerefs", "quotes", "claims", "events", "embed")
 
 # What the clean step (raw document -> Article) provides to every later stage.
 CLEAN_ADDS = frozenset({"text", "title", "byline", "published", "notes"})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import Any
 
 from dateline.model import ArticleLink, Group
 from dateline.store.db import Store
@@ -20,8 +21,11 @@ def replace_links(store: Store, links: Sequence[ArticleLink], groups: Sequence[G
             [(x.a, x.b, x.kind, x.score, json.dumps(list(x.evidence))) for x in links],
         )
         conn.executemany(
-            "INSERT INTO article_groups(id, kind, score, evidence) VALUES (?,?,?,?)",
-            [(g.id, g.kind, g.score, json.dumps(list(g.evidence))) for g in groups],
+            "INSERT INTO article_groups(id, kind, score, evidence, details) VALUES (?,?,?,?,?)",
+            [
+                (g.id, g.kind, g.score, json.dumps(list(g.evidence)), json.dumps(_details(g)))
+                for g in groups
+            ],
         )
         conn.executemany(
             "INSERT INTO group_members(group_id, article_id) VALUES (?, ?)",
@@ -29,10 +33,24 @@ def replace_links(store: Store, links: Sequence[ArticleLink], groups: Sequence[G
         )
 
 
+def _details(group: Group) -> dict[str, Any]:
+    """What a group carries beyond members, score and evidence (same-event groups)."""
+    out: dict[str, Any] = {}
+    if group.date_span:
+        out["date_span"] = list(group.date_span)
+    if group.entities:
+        out["entities"] = list(group.entities)
+    if group.places:
+        out["places"] = list(group.places)
+    if group.twins:
+        out["twins"] = [list(t) for t in group.twins]
+    return out
+
+
 def load_groups(store: Store, kind: str | None = None) -> list[Group]:
     """Return stored groups (of one kind, or all)."""
     rows = store.conn.execute(
-        "SELECT id, kind, score, evidence FROM article_groups"
+        "SELECT id, kind, score, evidence, details FROM article_groups"
         + (" WHERE kind = ?" if kind else "")
         + " ORDER BY kind, id",
         (kind,) if kind else (),
@@ -46,8 +64,20 @@ def load_groups(store: Store, kind: str | None = None) -> list[Group]:
                 (row["id"],),
             )
         )
+        details = json.loads(row["details"] or "{}")
+        span = details.get("date_span")
         groups.append(
-            Group(row["id"], row["kind"], members, row["score"], tuple(json.loads(row["evidence"])))
+            Group(
+                row["id"],
+                row["kind"],
+                members,
+                row["score"],
+                tuple(json.loads(row["evidence"])),
+                date_span=(span[0], span[1]) if span else None,
+                entities=tuple(details.get("entities", ())),
+                places=tuple(details.get("places", ())),
+                twins=tuple((m, t, float(p)) for m, t, p in details.get("twins", ())),
+            )
         )
     return groups
 

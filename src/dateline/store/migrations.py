@@ -163,4 +163,9 @@ MIGRATIONS: list[Migration] = [
         ALTER TABLE entity_overrides ADD COLUMN checked_at TEXT;
         """,
     ),
+    Migration(
+        "1920_group_details",
+        # Same-event groups: date span, shared names and twins (JSON), beside the evidence.
+        "ALTER TABLE article_groups ADD COLUMN details TEXT NOT NULL DEFAULT '{}';",
+    ),
 ]

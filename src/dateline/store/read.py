@@ -314,6 +314,13 @@ def _with_members(store: Store, groups: list[dict[str, Any]]) -> list[dict[str, 
         )
     for group in groups:
         group["evidence"] = json.loads(group.get("evidence") or "[]")
+        details = json.loads(group.pop("details", None) or "{}")
+        group["date_span"] = details.get("date_span")
+        group["entities"] = details.get("entities", [])
+        group["places"] = details.get("places", [])
+        group["twins"] = [
+            {"article": m, "twin": t, "probability": p} for m, t, p in details.get("twins", [])
+        ]
         group["members"] = members[group["id"]]
     return groups
 
