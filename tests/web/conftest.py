@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import socket
 import sqlite3
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -108,3 +112,27 @@ def writer(writable_db: str, web_settings: Settings) -> Iterator[TestClient]:
 def auth() -> dict[str, str]:
     """The Authorization header carrying the right bearer token."""
     return {"Authorization": f"Bearer {TOKEN}"}
+
+
+@contextlib.contextmanager
+def served(db: str) -> Iterator[str]:
+    """Serve the app on `db` with uvicorn in a background thread on a free loopback port."""
+    import uvicorn
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    config = uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("uvicorn did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

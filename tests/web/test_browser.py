@@ -7,9 +7,6 @@ store as the other web tests. Screenshots go to tests/artifacts/web/ (git-ignore
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -18,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.web.conftest import served
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "web"
@@ -39,32 +37,11 @@ if not CHROMIUM.exists():
     )
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def base_url(web_db: str) -> Iterator[str]:
     """The app served by uvicorn in a background thread on a free loopback port."""
-    import uvicorn
-
-    from dateline.web import create_app
-
-    port = _free_port()
-    config = uvicorn.Config(create_app(web_db), host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served(web_db) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
